@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "netviz",
+    products: [
+        .library(name: "NetViz", targets: ["NetViz"]),
+        .executable(name: "netviz", targets: ["netviz"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Graphviz's cgraph/gvc, from Debian's libgraphviz-dev.
+        .systemLibrary(
+            name: "CGraphviz",
+            path: "Sources/CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev", "pkg-config"])]
+        ),
+        // The library: graph, layers, analysis, reports, zoo.
+        .target(name: "NetViz", dependencies: ["CGraphviz"]),
+        // The command-line tool: a thin layer over NetViz.
+        .executableTarget(
+            name: "netviz",
+            dependencies: [
+                "NetViz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The article's model written in the Swift DSL.
+        .target(name: "ArticleMobileNet", dependencies: ["NetViz"], path: "Examples/ArticleMobileNet"),
+        .executableTarget(name: "article-mobilenet", dependencies: ["ArticleMobileNet"], path: "Examples/article-mobilenet"),
+        // In-process benchmarks (make bench).
+        .executableTarget(name: "netviz-bench", dependencies: ["NetViz"], path: "Tools/Bench"),
+        .testTarget(
+            name: "NetVizTests",
+            dependencies: ["NetViz", "ArticleMobileNet", "netviz"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,79 @@
+/// Checks for graphs that are legal but probably not what their author meant, one rule per function.
+/// Each finding is one line naming the layer. A rule may fold another's finding for the same layer into
+/// its own line, so one mistake reads as one warning.
+public enum Lint {
+    public static func warnings(for model: Model) -> [String] {
+        var found: [String] = []
+        var flagged: Set<Int> = []
+        for node in model.nodes {
+            if let message = channelsFirstPooling(node, in: model) {
+                found.append(message)
+            }
+            if let message = denseOnPositions(node) {
+                found.append(message)
+                flagged.insert(node.index)
+            }
+            if !flagged.contains(node.index), let message = softmaxNotRank2(node) {
+                found.append(message)
+            }
+        }
+        return found
+    }
+
+    /// The article's bug: `data_format='channels_first'` pooling on a tensor that channels_last layers made.
+    static func channelsFirstPooling(_ node: Node, in model: Model) -> String? {
+        let format: DataFormat? =
+            switch node.layer {
+            case let pool as AveragePooling2D: pool.dataFormat
+            case let pool as MaxPooling2D: pool.dataFormat
+            case let pool as GlobalAveragePooling2D: pool.dataFormat
+            case let pool as GlobalMaxPooling2D: pool.dataFormat
+            default: nil
+            }
+        guard format == .channelsFirst, let producer = nearestDataFormat(before: node, in: model),
+            producer.format == .channelsLast
+        else { return nil }
+        let input = node.inputSpecs[0]
+        return "\(node.name) (\(node.className)): data_format='channels_first' on \(input), which "
+            + "'\(producer.name)' made channels_last: it pools over the last two axes and treats \(input.dims[0]) "
+            + "as channels, giving \(node.output); use data_format='channels_last'"
+    }
+
+    /// The nearest upstream layer that states a data format (the model input counts as channels_last).
+    static func nearestDataFormat(before node: Node, in model: Model) -> (name: String, format: DataFormat)? {
+        var current = node
+        while let source = current.inbound.first {
+            current = model.nodes[source]
+            switch current.layer {
+            case let layer as Conv2D: return (current.name, layer.dataFormat)
+            case let layer as DepthwiseConv2D: return (current.name, layer.dataFormat)
+            case let layer as SeparableConv2D: return (current.name, layer.dataFormat)
+            case is InputLayer: return (current.name, .channelsLast)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// Dense on a rank>2 tensor runs once per leading position: usually a missing Flatten.
+    static func denseOnPositions(_ node: Node) -> String? {
+        guard let dense = node.layer as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
+        let positions = input.dims.dropLast()
+        guard positions.contains(where: { $0 != 1 }) else { return nil }
+        let count = positions.reduce(1, *)
+        var message = "\(node.name) (Dense): applied to rank-\(input.rank) input \(input), so it runs separately at "
+            + "\(count) positions (\(count)x the MACs of one) and outputs \(node.output); add Flatten or "
+            + "GlobalAveragePooling2D before it"
+        if dense.activation?.normalisesLastAxis == true {
+            message += "; its \(dense.activation?.rawValue ?? "") is taken per position, not over one class vector"
+        }
+        return message
+    }
+
+    /// A classifier's softmax should see (batch, classes).
+    static func softmaxNotRank2(_ node: Node) -> String? {
+        guard node.layer.activation?.normalisesLastAxis == true, node.output.rank != 2 else { return nil }
+        return "\(node.name) (\(node.className)): \(node.layer.activation?.rawValue ?? "softmax") output "
+            + "\(node.output) is rank \(node.output.rank), not (batch, classes)"
+    }
+}

@@ -1,0 +1,52 @@
+/// What netviz counts for one layer (torchinfo's `LayerInfo`).
+public struct LayerStatistics: Sendable, Equatable {
+    public let weights: [WeightSpec]
+    public let params: Int64
+    public let trainableParams: Int64
+    public var nonTrainableParams: Int64 { params - trainableParams }
+    /// Multiply-accumulates for one sample (Docs/counting.md).
+    public let macs: Int64
+    /// Output elements x dtype size, for one sample.
+    public let activationBytes: Int64
+
+    init(node: Node) throws {
+        do {
+            weights = node.layer.weights(for: node.inputSpecs)
+            let counts = try weights.map { try $0.count() }
+            params = try Checked.sum(counts)
+            trainableParams = try Checked.sum(zip(weights, counts).filter { $0.0.trainable }.map(\.1))
+            macs = try node.layer.macs(for: node.inputSpecs, output: node.output)
+            activationBytes = try Checked.multiply(node.output.elementCount(), Int64(node.output.dtype.byteSize))
+        } catch NetVizError.overflow(let what) {
+            throw NetVizError.layer(name: node.name, className: node.className, message: "\(what) overflows 64 bits")
+        } catch let problem as LayerProblem {
+            throw NetVizError.layer(name: node.name, className: node.className, message: problem.message)
+        }
+    }
+}
+
+/// Every count for a model: per layer and in total (torchinfo's `ModelStatistics`), plus lint warnings.
+public struct ModelStatistics: Sendable {
+    public let model: Model
+    /// One entry per node, in the model's order.
+    public let layers: [LayerStatistics]
+    public let totalParams: Int64
+    public let trainableParams: Int64
+    public var nonTrainableParams: Int64 { totalParams - trainableParams }
+    public let totalMACs: Int64
+    public let activationBytes: Int64
+    public let warnings: [String]
+
+    public init(_ model: Model) throws {
+        self.model = model
+        layers = try model.nodes.map(LayerStatistics.init(node:))
+        totalParams = try Checked.sum(layers.map(\.params))
+        trainableParams = try Checked.sum(layers.map(\.trainableParams))
+        totalMACs = try Checked.sum(layers.map(\.macs))
+        activationBytes = try Checked.sum(layers.map(\.activationBytes))
+        warnings = Lint.warnings(for: model)
+    }
+
+    /// Parameter memory as Keras reports it: params x the dtype's size (4 bytes for float32).
+    public static let bytesPerParam: Int64 = 4
+}

@@ -1,0 +1,89 @@
+/// One layer in a built model: the layer value, where its inputs come from and its inferred output.
+public struct Node: Sendable {
+    public let index: Int
+    public let name: String
+    public let layer: any Layer
+    /// Indices (into `Model.nodes`) of the nodes whose outputs feed this one, in call order.
+    public let inbound: [Int]
+    public let inputSpecs: [TensorSpec]
+    public let output: TensorSpec
+
+    public var className: String { type(of: layer).className }
+}
+
+/// An immutable layer graph in topological order, the single value every report, plot and check reads.
+public struct Model: Sendable {
+    public let name: String
+    public let nodes: [Node]
+    public let inputIndices: [Int]
+    public let outputIndices: [Int]
+
+    /// `keras.Model(inputs=..., outputs=...)`: the layers that lead from `inputs` to `outputs`.
+    public init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String = "functional") throws {
+        guard !outputs.isEmpty else { throw NetVizError.graph("a model needs at least one output") }
+        // Collect every call the outputs depend on (iteratively: chains can be a million layers long).
+        var seen: Set<ObjectIdentifier> = []
+        var calls: [LayerCall] = []
+        var stack = outputs.map(\.producer)
+        while let call = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(call)).inserted else { continue }
+            calls.append(call)
+            stack.append(contentsOf: call.inputs.map(\.producer))
+        }
+        calls.sort { $0.sequence < $1.sequence }
+
+        let inputIDs = Set(inputs.map { ObjectIdentifier($0.producer) })
+        for input in inputs where !(input.producer.layer is InputLayer) {
+            throw NetVizError.graph("model input '\(input.layerName)' is not an Input")
+        }
+        var indexOf: [ObjectIdentifier: Int] = [:]
+        var names: Set<String> = []
+        var nodes: [Node] = []
+        nodes.reserveCapacity(calls.count)
+        for call in calls {
+            let id = ObjectIdentifier(call)
+            if call.layer is InputLayer, !inputIDs.contains(id) {
+                throw NetVizError.graph("the outputs depend on input '\(call.name)', which is not among the model's inputs")
+            }
+            guard names.insert(call.name).inserted else {
+                throw NetVizError.graph("layer name '\(call.name)' is used twice; layer names must be unique")
+            }
+            let inbound = call.inputs.compactMap { indexOf[ObjectIdentifier($0.producer)] }
+            indexOf[id] = nodes.count
+            nodes.append(
+                Node(
+                    index: nodes.count, name: call.name, layer: call.layer, inbound: inbound,
+                    inputSpecs: call.inputs.map(\.spec), output: call.output))
+        }
+        var inputIndices: [Int] = []
+        for input in inputs {
+            guard let index = indexOf[ObjectIdentifier(input.producer)] else {
+                throw NetVizError.graph("input '\(input.layerName)' does not lead to any output")
+            }
+            inputIndices.append(index)
+        }
+        self.name = name
+        self.nodes = nodes
+        self.inputIndices = inputIndices
+        self.outputIndices = outputs.compactMap { indexOf[ObjectIdentifier($0.producer)] }
+    }
+
+    public func node(named name: String) -> Node? { nodes.first { $0.name == name } }
+
+    public var inputSpecs: [TensorSpec] { inputIndices.map { nodes[$0].output } }
+    public var outputSpecs: [TensorSpec] { outputIndices.map { nodes[$0].output } }
+
+    /// Keras's "sequential-like" test: a single chain, where no layer merges or shares a tensor.
+    /// When false, the summary adds a "Connected to" column as Keras does.
+    public var isChain: Bool {
+        var consumers = [Int](repeating: 0, count: nodes.count)
+        for node in nodes {
+            if node.inbound.count > 1 { return false }
+            for source in node.inbound {
+                consumers[source] += 1
+                if consumers[source] > 1 { return false }
+            }
+        }
+        return inputIndices.count == 1 && outputIndices.count == 1
+    }
+}

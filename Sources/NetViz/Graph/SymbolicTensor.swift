@@ -1,0 +1,132 @@
+import Synchronization
+
+/// A tensor while a model is being built: its spec and the layer call that produced it.
+/// Calling a layer on symbolic tensors infers the output shape at once, so an invalid graph never exists.
+public struct SymbolicTensor {
+    let producer: LayerCall
+    public var spec: TensorSpec { producer.output }
+    public var shape: [Int?] { [nil] + spec.dims.map(Optional.some) }
+    /// The (Keras-style) name of the layer that produced this tensor.
+    public var layerName: String { producer.name }
+}
+
+/// `keras.Input`: a symbolic tensor for a model's input (the batch dimension is implicit).
+public func Input(shape: [Int], dtype: DType = .float32, name: String? = nil) throws -> SymbolicTensor {
+    try InputLayer(shape: shape, dtype: dtype, name: name).call([], scope: NameScope())
+}
+
+extension Layer {
+    /// Adds this layer to the graph of `input` (Keras's `layer(x)`).
+    public func callAsFunction(_ input: SymbolicTensor) throws -> SymbolicTensor {
+        try call([input], scope: input.producer.scope)
+    }
+
+    /// Adds this merge layer to the graph of `inputs` (Keras's `Add()([a, b])`).
+    public func callAsFunction(_ inputs: [SymbolicTensor]) throws -> SymbolicTensor {
+        guard let first = inputs.first else {
+            throw NetVizError.layer(name: name ?? Self.defaultNameStem, className: Self.className, message: "called on no inputs")
+        }
+        let scope = first.producer.scope
+        for other in inputs.dropFirst() { scope.absorb(other.producer.scope) }
+        return try call(inputs, scope: scope)
+    }
+
+    func call(_ inputs: [SymbolicTensor], scope: NameScope) throws -> SymbolicTensor {
+        let name = try scope.claim(name, stem: Self.defaultNameStem)
+        let specs = inputs.map(\.spec)
+        let arityOK: Bool = switch Self.arity {
+        case .none: inputs.isEmpty
+        case .one: inputs.count == 1
+        case .atLeastTwo: inputs.count >= 2
+        }
+        guard arityOK else {
+            throw NetVizError.layer(name: name, className: Self.className, message: "called on \(inputs.count) inputs")
+        }
+        let output: TensorSpec
+        do {
+            output = try outputSpec(for: specs)
+        } catch let problem as LayerProblem {
+            throw NetVizError.layer(name: name, className: Self.className, message: problem.message)
+        } catch NetVizError.overflow(let what) {
+            throw NetVizError.layer(name: name, className: Self.className, message: "\(what) overflows 64 bits")
+        }
+        return SymbolicTensor(producer: LayerCall(name: name, layer: self, inputs: inputs, output: output, scope: scope))
+    }
+}
+
+/// One call of a layer while building. Long chains are released iteratively (see `deinit`).
+final class LayerCall {
+    private static let counter = Atomic<Int>(0)
+
+    /// Creation order: a call is always created after its inputs, so sorting by it is a topological order.
+    let sequence: Int
+    let name: String
+    let layer: any Layer
+    private(set) var inputs: [SymbolicTensor]
+    let output: TensorSpec
+    let scope: NameScope
+
+    init(name: String, layer: any Layer, inputs: [SymbolicTensor], output: TensorSpec, scope: NameScope) {
+        sequence = Self.counter.add(1, ordering: .relaxed).newValue
+        self.name = name
+        self.layer = layer
+        self.inputs = inputs
+        self.output = output
+        self.scope = scope
+    }
+
+    /// Releasing a 1M-layer chain recursively would overflow the stack; unlink it in a loop instead.
+    deinit {
+        var pending = inputs.map(\.producer)
+        inputs = []
+        while var call = pending.popLast() {
+            if isKnownUniquelyReferenced(&call) {
+                pending.append(contentsOf: call.inputs.map(\.producer))
+                call.inputs = []
+            }
+        }
+    }
+}
+
+/// Keras-style unique layer names (`conv2d`, `conv2d_1`, ...) for one graph being built.
+/// Merging two graphs (a layer called on tensors of both) merges their scopes.
+final class NameScope {
+    private var used: Set<String> = []
+    private var nextSuffix: [String: Int] = [:]
+    private var forward: NameScope?
+
+    private var root: NameScope {
+        var scope = self
+        while let next = scope.forward { scope = next }
+        return scope
+    }
+
+    func absorb(_ other: NameScope) {
+        let (mine, theirs) = (root, other.root)
+        guard mine !== theirs else { return }
+        mine.used.formUnion(theirs.used)
+        mine.nextSuffix.merge(theirs.nextSuffix, uniquingKeysWith: max)
+        theirs.forward = mine
+    }
+
+    /// Takes a given name (which must be unused) or makes the next free `stem`, `stem_1`, ...
+    func claim(_ given: String?, stem: String) throws -> String {
+        let scope = root
+        if let given {
+            guard !given.isEmpty else { throw NetVizError.graph("a layer name must not be empty") }
+            guard scope.used.insert(given).inserted else {
+                throw NetVizError.graph("layer name '\(given)' is used twice; layer names must be unique")
+            }
+            return given
+        }
+        var suffix = scope.nextSuffix[stem, default: 0]
+        var candidate = suffix == 0 ? stem : "\(stem)_\(suffix)"
+        while scope.used.contains(candidate) {
+            suffix += 1
+            candidate = "\(stem)_\(suffix)"
+        }
+        scope.nextSuffix[stem] = suffix + 1
+        scope.used.insert(candidate)
+        return candidate
+    }
+}

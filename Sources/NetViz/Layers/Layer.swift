@@ -1,0 +1,111 @@
+/// One layer kind: its Keras class name and configuration, its shape rule, its weights and its MAC rule.
+///
+/// Every requirement is mandatory (no defaults for the rules), so a kind without a counting rule does not
+/// compile: the fvcore idea of "no silent zero", checked by the compiler instead of at run time.
+/// Adding a layer kind = one file conforming to `Layer` + an entry in `LayerCatalog` + its test.
+public protocol Layer: Sendable {
+    /// The Keras class name, as `model.summary()` prints it and `model.to_json()` stores it.
+    static var className: String { get }
+    /// How many input tensors a call takes.
+    static var arity: Arity { get }
+    /// A name given by the user; nil means "name it like Keras does" (`conv2d`, `conv2d_1`, ...).
+    var name: String? { get }
+    /// The shape rule: the output for these inputs, or a `LayerProblem` saying why they cannot work.
+    func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec
+    /// The weight tensors the layer would create for these inputs; params are the sum of their sizes, as in Keras.
+    func weights(for inputs: [TensorSpec]) -> [WeightSpec]
+    /// Multiply-accumulates for one sample (Docs/counting.md): conv, depthwise, separable and dense
+    /// products only; bias adds, normalisation, activations and pooling count zero.
+    func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64
+    /// The activation the layer applies, if any (drawn in plots and checked by lint).
+    var activation: ActivationFunction? { get }
+}
+
+public enum Arity: Sendable, Equatable {
+    case none, one, atLeastTwo
+}
+
+/// One weight tensor: `kernel`, `bias`, `gamma`, `moving_mean`, ...
+public struct WeightSpec: Hashable, Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var trainable: Bool
+
+    public init(_ name: String, _ shape: [Int], trainable: Bool = true) {
+        self.name = name
+        self.shape = shape
+        self.trainable = trainable
+    }
+
+    public func count() throws -> Int64 { try Checked.product(shape) }
+}
+
+/// Every layer kind netviz knows, keyed by Keras class name (the importer and the docs read this list).
+public enum LayerCatalog {
+    public static let kinds: [any Layer.Type] = [
+        InputLayer.self, Conv2D.self, DepthwiseConv2D.self, SeparableConv2D.self, Dense.self,
+        BatchNormalization.self, ReLU.self, Activation.self, AveragePooling2D.self, MaxPooling2D.self,
+        GlobalAveragePooling2D.self, GlobalMaxPooling2D.self, Flatten.self, Reshape.self, Dropout.self,
+        ZeroPadding2D.self, Cropping2D.self, Add.self, Multiply.self, Concatenate.self, Rescaling.self,
+    ]
+
+    public static func kind(named className: String) -> (any Layer.Type)? {
+        kinds.first { $0.className == className }
+    }
+}
+
+extension Layer {
+    /// Keras's default name stem for this class: `Conv2D` -> `conv2d`, `ReLU` -> `re_lu`.
+    public static var defaultNameStem: String { snakeCase(className) }
+}
+
+/// Keras's `to_snake_case`, without regular expressions.
+func snakeCase(_ name: String) -> String {
+    let chars = Array(name)
+    var out = ""
+    for (i, c) in chars.enumerated() {
+        if c.isUppercase, i > 0 {
+            let prev = chars[i - 1]
+            let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
+            // "(.)([A-Z][a-z]+)" and "([a-z])([A-Z])" in Keras's version.
+            if prev.isLowercase || nextIsLower { out.append("_") }
+        }
+        out.append(c)
+    }
+    return out.lowercased()
+}
+
+/// A height x width pair (kernel size, strides, pool size); an integer means the same in both directions.
+public struct Size2: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+    public var height: Int
+    public var width: Int
+
+    public init(_ height: Int, _ width: Int) {
+        self.height = height
+        self.width = width
+    }
+
+    public init(integerLiteral value: Int) { self.init(value, value) }
+
+    /// `[3]` or `[3, 3]`; any other length is kept as invalid (-1) and rejected by the layer's rule.
+    public init(arrayLiteral elements: Int...) {
+        switch elements.count {
+        case 1: self.init(elements[0], elements[0])
+        case 2: self.init(elements[0], elements[1])
+        default: self.init(-1, -1)
+        }
+    }
+
+    public var description: String { "(\(height), \(width))" }
+    var isPositive: Bool { height > 0 && width > 0 }
+    var area: Int { height * width }
+}
+
+public enum Padding: String, Sendable, Hashable {
+    case valid, same
+}
+
+public enum DataFormat: String, Sendable, Hashable {
+    case channelsLast = "channels_last"
+    case channelsFirst = "channels_first"
+}

@@ -1,0 +1,66 @@
+/// What an element-wise merge computes; one type per operation so Add and Multiply share their code.
+public protocol MergeOperation: Sendable {
+    static var className: String { get }
+}
+
+public enum Addition: MergeOperation { public static let className = "Add" }
+public enum Product: MergeOperation { public static let className = "Multiply" }
+
+/// `keras.layers.Add`.
+public typealias Add = ElementwiseMerge<Addition>
+/// `keras.layers.Multiply`.
+public typealias Multiply = ElementwiseMerge<Product>
+
+/// An element-wise merge of two or more tensors, with Keras's broadcasting of size-1 dims.
+public struct ElementwiseMerge<Operation: MergeOperation>: Layer {
+    public static var className: String { Operation.className }
+    public static var arity: Arity { .atLeastTwo }
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(name: String? = nil) { self.name = name }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { try ShapeRules.broadcast(inputs) }
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+
+    /// Element-wise: no multiply-accumulates in the paper's convention.
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+/// `keras.layers.Concatenate`: joins inputs along `axis`; every other dim must match.
+public struct Concatenate: Layer {
+    public static let className = "Concatenate"
+    public static let arity = Arity.atLeastTwo
+    public var axis: Int
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(axis: Int = -1, name: String? = nil) {
+        self.axis = axis
+        self.name = name
+    }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        let first = inputs[0]
+        let index = try ShapeRules.dimIndex(axis: axis, rank: first.rank)
+        var dims = first.dims
+        for other in inputs.dropFirst() {
+            var a = first.dims, b = other.dims
+            guard a.count == b.count else {
+                throw LayerProblem("inputs must have the same rank, got \(first) and \(other)")
+            }
+            a.remove(at: index)
+            b.remove(at: index)
+            guard a == b else {
+                throw LayerProblem("inputs \(first) and \(other) differ outside the concatenation axis \(axis)")
+            }
+            let (sum, overflow) = dims[index].addingReportingOverflow(other.dims[index])
+            if overflow { throw NetVizError.overflow("concatenated size") }
+            dims[index] = sum
+        }
+        return TensorSpec(dims, dtype: first.dtype)
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
