@@ -1,0 +1,202 @@
+import Foundation
+
+/// Output formats of `netviz summary`.
+public enum SummaryFormat: String, Sendable, CaseIterable {
+    case text, markdown, json, csv
+}
+
+/// Columns the summary table can show (`--columns`), in Keras's and torchinfo's words.
+public enum SummaryColumn: String, Sendable, CaseIterable {
+    case layer, shape, params, macs, memory, connected, trainable
+
+    var title: String {
+        switch self {
+        case .layer: "Layer (type)"
+        case .shape: "Output Shape"
+        case .params: "Param #"
+        case .macs: "MACs"
+        case .memory: "Activations"
+        case .connected: "Connected to"
+        case .trainable: "Trainable"
+        }
+    }
+
+    /// Keras's proportions at its default 88 columns (layer 39, shape 31, params 18), extended.
+    var weight: Int {
+        switch self {
+        case .layer: 39
+        case .shape: 31
+        case .params: 18
+        case .macs: 18
+        case .memory: 14
+        case .connected: 36
+        case .trainable: 11
+        }
+    }
+
+    var alignment: TextTable.Alignment {
+        switch self {
+        case .params, .macs, .memory: .right
+        case .trainable: .center
+        default: .left
+        }
+    }
+}
+
+public struct SummaryOptions: Sendable {
+    public var format: SummaryFormat = .text
+    /// nil: Layer, Output Shape, Param #, MACs, plus Connected to when the graph branches (as Keras decides).
+    public var columns: [SummaryColumn]? = nil
+    public var showTrainable = false
+    public var lineLength: Int? = nil
+    public var ascii = false
+
+    public init() {}
+
+    func resolvedColumns(for model: Model) -> [SummaryColumn] {
+        var columns = self.columns ?? ([.layer, .shape, .params, .macs] + (model.isChain ? [] : [.connected]))
+        if columns.first != .layer { columns.removeAll { $0 == .layer }; columns.insert(.layer, at: 0) }
+        if showTrainable, !columns.contains(.trainable) { columns.append(.trainable) }
+        return columns
+    }
+}
+
+/// The summary report: pure functions from statistics to text (Keras's `model.summary()` plus MACs).
+public enum SummaryReport {
+    public static func render(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) throws -> String {
+        switch options.format {
+        case .text: try text(stats, options: options)
+        case .markdown: markdown(stats, options: options)
+        case .json: json(stats).rendered() + "\n"
+        case .csv: csv(stats)
+        }
+    }
+
+    /// One cell of the table for a layer.
+    static func cell(_ column: SummaryColumn, _ index: Int, _ stats: ModelStatistics) -> String {
+        let node = stats.model.nodes[index]
+        let layer = stats.layers[index]
+        switch column {
+        case .layer: return "\(node.name) (\(node.className))"
+        case .shape: return node.output.description
+        case .params: return NumberFormat.grouped(layer.params)
+        case .macs: return NumberFormat.grouped(layer.macs)
+        case .memory: return NumberFormat.memory(bytes: layer.activationBytes)
+        case .connected: return connections(node, in: stats.model)
+        case .trainable: return layer.weights.isEmpty ? "-" : (layer.trainableParams > 0 ? "Y" : "N")
+        }
+    }
+
+    /// Keras's "Connected to": `name[node][tensor]` for each inbound tensor, or `-`.
+    static func connections(_ node: Node, in model: Model) -> String {
+        node.inbound.isEmpty ? "-" : node.inbound.map { "\(model.nodes[$0].name)[0][0]" }.joined(separator: ", ")
+    }
+
+    /// The lines under the table: Keras's three totals, then MACs and activation memory.
+    static func footer(_ stats: ModelStatistics) -> [String] {
+        let bytes = ModelStatistics.bytesPerParam
+        func params(_ label: String, _ count: Int64) -> String {
+            "\(label): \(NumberFormat.grouped(count)) (\(NumberFormat.memory(bytes: count &* bytes)))"
+        }
+        return [
+            params("Total params", stats.totalParams),
+            params("Trainable params", stats.trainableParams),
+            params("Non-trainable params", stats.nonTrainableParams),
+            "Total MACs: \(NumberFormat.decimal(stats.totalMACs))",
+            "Activation memory: \(NumberFormat.memory(bytes: stats.activationBytes)) (all layer outputs, batch 1)",
+        ]
+    }
+
+    public static func text(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) throws -> String {
+        let columns = options.resolvedColumns(for: stats.model)
+        var table = TextTable(
+            columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
+        table.rows = stats.model.nodes.indices.map { i in columns.map { cell($0, i, stats) } }
+        var out = "Model: \"\(stats.model.name)\"\n"
+        out += try table.render(lineLength: options.lineLength, ascii: options.ascii) + "\n"
+        out += footer(stats).map { " " + $0 + "\n" }.joined()
+        if !stats.warnings.isEmpty {
+            out += "Warnings:\n" + stats.warnings.map { " - " + $0 + "\n" }.joined()
+        }
+        return out
+    }
+
+    public static func markdown(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) -> String {
+        let columns = options.resolvedColumns(for: stats.model)
+        func row(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        var lines = ["**Model: \"\(stats.model.name)\"**", ""]
+        lines.append(row(columns.map(\.title)))
+        lines.append(
+            "|" + columns.map {
+                switch $0.alignment {
+                case .right: "--:"
+                case .center: ":-:"
+                case .left: "---"
+                }
+            }.joined(separator: "|") + "|")
+        for i in stats.model.nodes.indices { lines.append(row(columns.map { cell($0, i, stats) })) }
+        lines.append("")
+        lines += footer(stats).map { "- " + $0 }
+        if !stats.warnings.isEmpty {
+            lines += ["", "**Warnings:**", ""] + stats.warnings.map { "- " + $0 }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Machine-readable: one row per layer with every count; inbound layer names separated by spaces.
+    public static func csv(_ stats: ModelStatistics) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [
+            "name,type,output_shape,params,trainable_params,non_trainable_params,macs,activation_bytes,inbound"
+        ]
+        for (node, layer) in zip(stats.model.nodes, stats.layers) {
+            let cells = [
+                node.name, node.className, node.output.description, String(layer.params),
+                String(layer.trainableParams), String(layer.nonTrainableParams), String(layer.macs),
+                String(layer.activationBytes), node.inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
+            ]
+            lines.append(cells.map(field).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The JSON other tools rely on; keys exactly as documented in Docs/cli.md.
+    public static func json(_ stats: ModelStatistics) -> JSONValue {
+        let model = stats.model
+        func shape(_ spec: TensorSpec?) -> JSONValue {
+            guard let spec else { return .null }
+            return .array([.null] + spec.dims.map { .int(Int64($0)) })
+        }
+        func shapes(_ specs: [TensorSpec]) -> JSONValue {
+            specs.count == 1 ? shape(specs.first) : .array(specs.map(shape))
+        }
+        let layers: [JSONValue] = zip(model.nodes, stats.layers).map { node, layer in
+            .object([
+                ("name", .string(node.name)),
+                ("type", .string(node.className)),
+                ("output_shape", shape(node.output)),
+                ("params", .int(layer.params)),
+                ("trainable_params", .int(layer.trainableParams)),
+                ("non_trainable_params", .int(layer.nonTrainableParams)),
+                ("macs", .int(layer.macs)),
+                ("inbound", .array(node.inbound.map { .string(model.nodes[$0].name) })),
+            ])
+        }
+        return .object([
+            ("model", .string(model.name)),
+            ("input_shape", shapes(model.inputSpecs)),
+            ("output_shape", shapes(model.outputSpecs)),
+            ("total_params", .int(stats.totalParams)),
+            ("trainable_params", .int(stats.trainableParams)),
+            ("non_trainable_params", .int(stats.nonTrainableParams)),
+            ("total_macs", .int(stats.totalMACs)),
+            ("warnings", .array(stats.warnings.map(JSONValue.string))),
+            ("layers", .array(layers)),
+        ])
+    }
+}

@@ -1,0 +1,123 @@
+/// A box-drawn table in Keras's (rich's) style, or plain ASCII; cells wrap at word boundaries.
+/// Shared by every tabular report so they all look alike.
+public struct TextTable {
+    public enum Alignment: Sendable { case left, right, center }
+
+    public struct Column: Sendable {
+        public var title: String
+        public var alignment: Alignment
+        /// Relative share of the line length.
+        public var weight: Int
+
+        public init(_ title: String, _ alignment: Alignment = .left, weight: Int) {
+            self.title = title
+            self.alignment = alignment
+            self.weight = weight
+        }
+    }
+
+    public var columns: [Column]
+    public var rows: [[String]] = []
+
+    public init(columns: [Column]) { self.columns = columns }
+
+    /// The line length when none is given: the sum of the column weights.
+    public var naturalWidth: Int { columns.reduce(1) { $0 + $1.weight } }
+
+    /// Content widths for a total line length (borders and one space of padding each side included).
+    func contentWidths(lineLength: Int) throws -> [Int] {
+        let borders = columns.count + 1
+        let available = lineLength - borders
+        let totalWeight = max(1, columns.reduce(0) { $0 + $1.weight })
+        var widths = columns.map { available * $0.weight / totalWeight }
+        widths[0] += available - widths.reduce(0, +)
+        let content = widths.map { $0 - 2 }
+        guard content.allSatisfy({ $0 >= 4 }) else {
+            let needed = borders + columns.count * 6
+            throw NetVizError.invalidOption(
+                option: "--line-length",
+                message: "\(lineLength) is too narrow for \(columns.count) columns (at least \(needed))")
+        }
+        return content
+    }
+
+    public func render(lineLength: Int? = nil, ascii: Bool = false) throws -> String {
+        let widths = try contentWidths(lineLength: lineLength ?? naturalWidth)
+        let box = ascii ? Box.ascii : Box.heavy
+        var lines: [String] = []
+        lines.append(box.rule(box.top, widths))
+        lines += wrapRow(columns.map(\.title), widths, vertical: box.headerVertical, alignments: columns.map(\.alignment))
+        lines.append(box.rule(box.headerBottom, widths))
+        for (i, row) in rows.enumerated() {
+            if i > 0 { lines.append(box.rule(box.separator, widths)) }
+            lines += wrapRow(row, widths, vertical: box.vertical, alignments: columns.map(\.alignment))
+        }
+        lines.append(box.rule(box.bottom, widths))
+        return lines.joined(separator: "\n")
+    }
+
+    private func wrapRow(_ cells: [String], _ widths: [Int], vertical: Character, alignments: [Alignment]) -> [String] {
+        let wrapped = zip(cells, widths).map { TextTable.wrap($0, width: $1) }
+        let height = wrapped.map(\.count).max() ?? 1
+        return (0..<height).map { line in
+            var out = String(vertical)
+            for (column, lines) in wrapped.enumerated() {
+                let text = line < lines.count ? lines[line] : ""
+                out += " " + TextTable.align(text, widths[column], alignments[column]) + " " + String(vertical)
+            }
+            return out
+        }
+    }
+
+    static func align(_ text: String, _ width: Int, _ alignment: Alignment) -> String {
+        let gap = max(0, width - text.count)
+        switch alignment {
+        case .left: return text + String(repeating: " ", count: gap)
+        case .right: return String(repeating: " ", count: gap) + text
+        case .center:
+            return String(repeating: " ", count: gap / 2) + text + String(repeating: " ", count: gap - gap / 2)
+        }
+    }
+
+    /// Greedy word wrap; a word longer than the width is split.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var word = word
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            if current.isEmpty {
+                current = word
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    struct Box {
+        /// left, fill, junction, right
+        let top: [Character], headerBottom: [Character], separator: [Character], bottom: [Character]
+        let headerVertical: Character, vertical: Character
+
+        static let heavy = Box(
+            top: ["┏", "━", "┳", "┓"], headerBottom: ["┡", "━", "╇", "┩"], separator: ["├", "─", "┼", "┤"],
+            bottom: ["└", "─", "┴", "┘"], headerVertical: "┃", vertical: "│")
+        static let ascii = Box(
+            top: ["+", "-", "+", "+"], headerBottom: ["+", "=", "+", "+"], separator: ["+", "-", "+", "+"],
+            bottom: ["+", "-", "+", "+"], headerVertical: "|", vertical: "|")
+
+        func rule(_ parts: [Character], _ widths: [Int]) -> String {
+            String(parts[0]) + widths.map { String(repeating: parts[1], count: $0 + 2) }.joined(separator: String(parts[2]))
+                + String(parts[3])
+        }
+    }
+}
