@@ -36,23 +36,20 @@ public struct Model: Sendable {
         for input in inputs where !(input.producer.layer is InputLayer) {
             throw NetVizError.graph("model input '\(input.layerName)' is not an Input")
         }
+        let names = try Self.uniqueNames(calls.map(\.layer))
         var indexOf: [ObjectIdentifier: Int] = [:]
-        var names: Set<String> = []
         var nodes: [Node] = []
         nodes.reserveCapacity(calls.count)
-        for call in calls {
+        for (call, name) in zip(calls, names) {
             let id = ObjectIdentifier(call)
             if call.layer is InputLayer, !inputIDs.contains(id) {
                 throw NetVizError.graph("the outputs depend on input '\(call.name)', which is not among the model's inputs")
-            }
-            guard names.insert(call.name).inserted else {
-                throw NetVizError.graph("layer name '\(call.name)' is used twice; layer names must be unique")
             }
             let inbound = call.inputs.compactMap { indexOf[ObjectIdentifier($0.producer)] }
             indexOf[id] = nodes.count
             nodes.append(
                 Node(
-                    index: nodes.count, name: call.name, layer: call.layer, inbound: inbound,
+                    index: nodes.count, name: name, layer: call.layer, inbound: inbound,
                     inputSpecs: call.inputs.map(\.spec), output: call.output))
         }
         var inputIndices: [Int] = []
@@ -66,6 +63,15 @@ public struct Model: Sendable {
         self.nodes = nodes
         self.inputIndices = inputIndices
         self.outputIndices = outputs.compactMap { indexOf[ObjectIdentifier($0.producer)] }
+    }
+
+    /// Keras-style names, settled per model so they are deterministic: given names as they are, then
+    /// `stem`, `stem_1`, ... in creation order for the rest, skipping names already taken.
+    /// (While building, `NameScope` gives the same names to a single-input graph, for error messages.)
+    static func uniqueNames(_ layers: [any Layer]) throws -> [String] {
+        var names = NameAllocator()
+        for name in layers.compactMap(\.name) { try names.reserve(name) }
+        return layers.map { layer in layer.name ?? names.next(stem: type(of: layer).defaultNameStem) }
     }
 
     public func node(named name: String) -> Node? { nodes.first { $0.name == name } }

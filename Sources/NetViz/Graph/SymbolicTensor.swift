@@ -88,11 +88,40 @@ final class LayerCall {
     }
 }
 
-/// Keras-style unique layer names (`conv2d`, `conv2d_1`, ...) for one graph being built.
-/// Merging two graphs (a layer called on tensors of both) merges their scopes.
-final class NameScope {
-    private var used: Set<String> = []
+/// Keras-style unique names: given names are reserved; defaults are `stem`, `stem_1`, ... skipping taken ones.
+struct NameAllocator {
+    private var taken: Set<String> = []
     private var nextSuffix: [String: Int] = [:]
+
+    mutating func reserve(_ name: String) throws {
+        guard !name.isEmpty else { throw NetVizError.graph("a layer name must not be empty") }
+        guard taken.insert(name).inserted else {
+            throw NetVizError.graph("layer name '\(name)' is used twice; layer names must be unique")
+        }
+    }
+
+    mutating func next(stem: String) -> String {
+        var suffix = nextSuffix[stem, default: 0]
+        var candidate = suffix == 0 ? stem : "\(stem)_\(suffix)"
+        while taken.contains(candidate) {
+            suffix += 1
+            candidate = "\(stem)_\(suffix)"
+        }
+        nextSuffix[stem] = suffix + 1
+        taken.insert(candidate)
+        return candidate
+    }
+
+    mutating func merge(_ other: NameAllocator) {
+        taken.formUnion(other.taken)
+        nextSuffix.merge(other.nextSuffix, uniquingKeysWith: max)
+    }
+}
+
+/// The names of one graph while it is being built, so errors can name the layer at once.
+/// Merging two graphs (a layer called on tensors of both) merges their scopes; `Model` settles final names.
+final class NameScope {
+    private var names = NameAllocator()
     private var forward: NameScope?
 
     private var root: NameScope {
@@ -104,29 +133,14 @@ final class NameScope {
     func absorb(_ other: NameScope) {
         let (mine, theirs) = (root, other.root)
         guard mine !== theirs else { return }
-        mine.used.formUnion(theirs.used)
-        mine.nextSuffix.merge(theirs.nextSuffix, uniquingKeysWith: max)
+        mine.names.merge(theirs.names)
         theirs.forward = mine
     }
 
-    /// Takes a given name (which must be unused) or makes the next free `stem`, `stem_1`, ...
     func claim(_ given: String?, stem: String) throws -> String {
         let scope = root
-        if let given {
-            guard !given.isEmpty else { throw NetVizError.graph("a layer name must not be empty") }
-            guard scope.used.insert(given).inserted else {
-                throw NetVizError.graph("layer name '\(given)' is used twice; layer names must be unique")
-            }
-            return given
-        }
-        var suffix = scope.nextSuffix[stem, default: 0]
-        var candidate = suffix == 0 ? stem : "\(stem)_\(suffix)"
-        while scope.used.contains(candidate) {
-            suffix += 1
-            candidate = "\(stem)_\(suffix)"
-        }
-        scope.nextSuffix[stem] = suffix + 1
-        scope.used.insert(candidate)
-        return candidate
+        guard let given else { return scope.names.next(stem: stem) }
+        try scope.names.reserve(given)
+        return given
     }
 }
