@@ -6,22 +6,22 @@ struct ModelOptions: ParsableArguments {
     @Argument(help: "A zoo model (see `netviz models`).")
     var model: String = "mobilenet"
 
-    @Option(help: "Width multiplier alpha (MobileNet).")
+    @Option(parsing: .unconditional, help: "Width multiplier alpha (MobileNet).")
     var alpha: Double?
 
-    @Option(help: "Input resolution (height = width).")
+    @Option(parsing: .unconditional, help: "Input resolution (height = width).")
     var resolution: Int?
 
-    @Option(name: .customLong("depth-multiplier"), help: "Depthwise depth multiplier (MobileNet).")
+    @Option(name: .customLong("depth-multiplier"), parsing: .unconditional, help: "Depthwise depth multiplier (MobileNet).")
     var depthMultiplier: Int?
 
-    @Option(help: "Number of classes.")
+    @Option(parsing: .unconditional, help: "Number of classes.")
     var classes: Int?
 
     @Flag(inversion: .prefixedNo, help: "Include the classifier on top.")
     var includeTop: Bool = true
 
-    @Option(help: "Dropout rate before the classifier.")
+    @Option(parsing: .unconditional, help: "Dropout rate before the classifier.")
     var dropout: Double?
 
     @Option(help: "Global pooling when the top is left out: avg or max.")

@@ -6,7 +6,7 @@ struct NetVizCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netviz",
         abstract: "Summaries, MAC counts and pictures of neural-network architectures, without TensorFlow.",
-        subcommands: [SummaryCommand.self, ModelsCommand.self],
+        subcommands: [SummaryCommand.self, PlotCommand.self, ModelsCommand.self],
         defaultSubcommand: SummaryCommand.self
     )
 }

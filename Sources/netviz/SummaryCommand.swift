@@ -15,7 +15,7 @@ struct SummaryCommand: ParsableCommand {
     @Flag(help: "Plain ASCII borders instead of box drawing.")
     var ascii = false
 
-    @Option(name: .customLong("line-length"), help: "Total width of the text table.")
+    @Option(name: .customLong("line-length"), parsing: .unconditional, help: "Total width of the text table.")
     var lineLength: Int?
 
     @Flag(name: .customLong("show-trainable"), help: "Add Keras's Trainable column.")

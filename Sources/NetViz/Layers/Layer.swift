@@ -59,20 +59,22 @@ extension Layer {
     public static var defaultNameStem: String { snakeCase(className) }
 }
 
-/// Keras's `to_snake_case`, without regular expressions.
+/// Keras's `to_snake_case` ("(.)([A-Z][a-z]+)" then "([a-z])([A-Z])" get an underscore), on ASCII bytes:
+/// it runs once per layer call, so it must be cheap.
 func snakeCase(_ name: String) -> String {
-    let chars = Array(name)
-    var out = ""
-    for (i, c) in chars.enumerated() {
-        if c.isUppercase, i > 0 {
-            let prev = chars[i - 1]
-            let nextIsLower = i + 1 < chars.count && chars[i + 1].isLowercase
-            // "(.)([A-Z][a-z]+)" and "([a-z])([A-Z])" in Keras's version.
-            if prev.isLowercase || nextIsLower { out.append("_") }
+    let bytes = Array(name.utf8)
+    func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+    func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + 4)
+    for (i, b) in bytes.enumerated() {
+        if isUpper(b), i > 0 {
+            let nextIsLower = i + 1 < bytes.count && isLower(bytes[i + 1])
+            if isLower(bytes[i - 1]) || nextIsLower { out.append(95) }
         }
-        out.append(c)
+        out.append(isUpper(b) ? b + 32 : b)
     }
-    return out.lowercased()
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// A height x width pair (kernel size, strides, pool size); an integer means the same in both directions.

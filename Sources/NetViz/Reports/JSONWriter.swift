@@ -11,24 +11,47 @@ public indirect enum JSONValue: Equatable, Sendable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
     /// Pretty-printed with two-space indents; arrays of scalars stay on one line.
-    public func rendered(indent: Int = 0) -> String {
-        let pad = String(repeating: "  ", count: indent)
-        let inner = String(repeating: "  ", count: indent + 1)
+    public func rendered() -> String {
+        var out: [UInt8] = []
+        write(to: &out, indent: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends UTF-8 to one byte buffer: building strings per level made large models slow.
+    func write(to out: inout [UInt8], indent: Int) {
+        func newline(_ level: Int) {
+            out.append(10)
+            out.append(contentsOf: repeatElement(32, count: 2 * level))
+        }
         switch self {
-        case .null: return "null"
-        case let .bool(b): return b ? "true" : "false"
-        case let .int(i): return String(i)
-        case let .double(d): return d.isFinite ? String(d) : "null"
-        case let .string(s): return Self.quote(s)
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .int(i): out.append(contentsOf: String(i).utf8)
+        case let .double(d): out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
+        case let .string(s): Self.quote(s, into: &out)
         case let .array(items):
-            if items.isEmpty { return "[]" }
-            if items.allSatisfy(\.isScalar) { return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]" }
-            return "[\n" + items.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            let inline = items.allSatisfy(\.isScalar)
+            out.append(91)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(contentsOf: (inline ? ", " : ",").utf8) }
+                if !inline { newline(indent + 1) }
+                item.write(to: &out, indent: indent + 1)
+            }
+            if !inline { newline(indent) }
+            out.append(93)
         case let .object(pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n"
-                + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
-                .joined(separator: ",\n") + "\n\(pad)}"
+            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(123)
+            for (i, pair) in pairs.enumerated() {
+                if i > 0 { out.append(44) }
+                newline(indent + 1)
+                Self.quote(pair.0, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                pair.1.write(to: &out, indent: indent + 1)
+            }
+            newline(indent)
+            out.append(125)
         }
     }
 
@@ -39,21 +62,21 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(34)
+        for byte in s.utf8 {
+            switch byte {
+            case 34: out.append(contentsOf: [92, 34])  // \"
+            case 92: out.append(contentsOf: [92, 92])  // \\
+            case 10: out.append(contentsOf: [92, 110])  // \n
+            case 13: out.append(contentsOf: [92, 114])  // \r
+            case 9: out.append(contentsOf: [92, 116])  // \t
+            case 0..<0x20:
+                let hex = Array(String(byte, radix: 16).utf8)
+                out.append(contentsOf: [92, 117, 48, 48] + (hex.count == 1 ? [48] + hex : hex))  // \u00XX
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(34)
     }
 }

@@ -30,7 +30,7 @@ public enum SummaryColumn: String, Sendable, CaseIterable {
         case .macs: 18
         case .memory: 14
         case .connected: 36
-        case .trainable: 11
+        case .trainable: 13
         }
     }
 

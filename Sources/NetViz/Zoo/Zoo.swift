@@ -57,14 +57,14 @@ public struct ZooEntry: Sendable {
     public let summary: String
     /// The CLI options this model honours; any other changed option is an error, not silently ignored.
     public let options: Set<String>
-    let build: @Sendable (ZooOptions) throws -> Model
+    let make: @Sendable (ZooOptions) throws -> Model
 
     public func build(_ options: ZooOptions = ZooOptions()) throws -> Model {
         try options.validate()
         if let ignored = options.changed().first(where: { !self.options.contains($0) }) {
             throw NetVizError.invalidOption(option: ignored, message: "model '\(name)' does not take this option")
         }
-        return try build(options)
+        return try make(options)
     }
 }
 
@@ -78,15 +78,15 @@ public enum Zoo {
         ZooEntry(
             name: "mobilenet",
             summary: "keras.applications.MobileNet (v1): depthwise-separable blocks, ReLU6, no conv bias",
-            options: mobileNetOptions, build: MobileNetV1.build),
+            options: mobileNetOptions, make: MobileNetV1.build),
         ZooEntry(
             name: "mobilenet-article",
             summary: "the seed article's MobileNet as written: conv biases, ReLU, channels_first AvgPool2D bug",
-            options: ["--resolution"], build: ArticleMobileNet.build),
+            options: ["--resolution"], make: ArticleMobileNet.build),
         ZooEntry(
             name: "conv-mobilenet",
             summary: "the paper's Table 4 baseline: each depthwise+pointwise pair as one full 3x3 convolution",
-            options: mobileNetOptions.subtracting(["--depth-multiplier"]), build: ConvMobileNet.build),
+            options: mobileNetOptions.subtracting(["--depth-multiplier"]), make: ConvMobileNet.build),
     ]
 
     public static var names: [String] { entries.map(\.name) }
