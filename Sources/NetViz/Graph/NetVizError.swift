@@ -20,7 +20,7 @@ public enum NetVizError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .overflow(what): "count overflow: \(what) does not fit in 64 bits"
         case let .invalidOption(option, message): "option \(option): \(message)"
         case let .unknownModel(name, known):
-            "unknown model '\(name)'; the zoo has: \(known.joined(separator: ", ")) (or give a Keras model file)"
+            "unknown model '\(name)'; the zoo has: \(known.joined(separator: ", "))"
         case let .file(path, message): "\(path): \(message)"
         }
     }
