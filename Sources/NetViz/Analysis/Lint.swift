@@ -22,6 +22,7 @@ public enum Lint {
 
     /// The article's bug: `data_format='channels_first'` pooling on a tensor that channels_last layers made.
     static func channelsFirstPooling(_ node: Node, in model: Model) -> String? {
+        guard node.className.hasSuffix("Pooling2D") else { return nil }  // cheap test before the casts
         let format: DataFormat? =
             switch node.layer {
             case let pool as AveragePooling2D: pool.dataFormat
@@ -57,7 +58,7 @@ public enum Lint {
 
     /// Dense on a rank>2 tensor runs once per leading position: usually a missing Flatten.
     static func denseOnPositions(_ node: Node) -> String? {
-        guard let dense = node.layer as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
+        guard node.className == Dense.className, let dense = node.layer as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
         let positions = input.dims.dropLast()
         guard positions.contains(where: { $0 != 1 }) else { return nil }
         let count = positions.reduce(1, *)

@@ -33,7 +33,7 @@ public struct Model: Sendable {
         calls.sort { $0.sequence < $1.sequence }
 
         let inputIDs = Set(inputs.map { ObjectIdentifier($0.producer) })
-        for input in inputs where !(input.producer.layer is InputLayer) {
+        for input in inputs where type(of: input.producer.layer) != InputLayer.self {
             throw NetVizError.graph("model input '\(input.layerName)' is not an Input")
         }
         let names = try Self.uniqueNames(calls.map(\.layer))
@@ -42,7 +42,7 @@ public struct Model: Sendable {
         nodes.reserveCapacity(calls.count)
         for (call, name) in zip(calls, names) {
             let id = ObjectIdentifier(call)
-            if call.layer is InputLayer, !inputIDs.contains(id) {
+            if type(of: call.layer) == InputLayer.self, !inputIDs.contains(id) {
                 throw NetVizError.graph("the outputs depend on input '\(call.name)', which is not among the model's inputs")
             }
             let inbound = call.inputs.compactMap { indexOf[ObjectIdentifier($0.producer)] }
