@@ -26,6 +26,44 @@ rss=$(/usr/bin/time -f '%M' "$bin/netviz" summary mobilenet 2>&1 >/dev/null | ta
 printf 'wall: median %.1f ms (min %.1f, max %.1f) | peak RSS: %.1f MiB\n' \
     "$(echo "$median / 1000" | bc -l)" "$(echo "${sorted[0]} / 1000" | bc -l)" \
     "$(echo "${sorted[-1]} / 1000" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+
+# Median wall time in ms of a command run $2 times (after one warm-up).
+median_ms() {
+    local cmd=$1 n=$2 t=()
+    eval "$cmd" >/dev/null 2>&1
+    for _ in $(seq "$n"); do
+        local s e
+        s=$(date +%s%N); eval "$cmd" >/dev/null 2>&1; e=$(date +%s%N)
+        t+=($(( (e - s) / 1000 )))
+    done
+    local sorted=($(printf '%s\n' "${t[@]}" | sort -n))
+    printf '%.1f' "$(echo "${sorted[$(( ${#sorted[@]} / 2 ))]} / 1000" | bc -l)"
+}
+
+echo
+echo "## netviz plot mobilenet (whole process) beside Graphviz's own dot on the same DOT text"
+tmp=$(mktemp -d)
+plot_runs=7
+if [ "${1:-}" = "--smoke" ]; then plot_runs=1; fi
+"$bin/netviz" plot mobilenet -o "$tmp/m.dot"
+"$bin/netviz" plot mobilenet --dpi 200 -o "$tmp/m200.dot"
+for dpi in 96 200; do
+    netviz_ms=$(median_ms "$bin/netviz plot mobilenet --dpi $dpi -o $tmp/m.png" $plot_runs)
+    dot_file="$tmp/m.dot"; [ "$dpi" = 200 ] && dot_file="$tmp/m200.dot"
+    if command -v dot >/dev/null 2>&1; then
+        dot_ms=$(median_ms "dot -Tpng $dot_file -o $tmp/d.png" $plot_runs)
+        printf 'dpi %s: netviz plot %s ms | dot -Tpng %s ms | ratio %.2f (median of %s)\n' "$dpi" "$netviz_ms" "$dot_ms" \
+            "$(echo "$netviz_ms / $dot_ms" | bc -l)" "$plot_runs"
+    else
+        printf 'dpi %s: netviz plot %s ms | dot -Tpng: missing (apt-get install graphviz) (median of %s)\n' "$dpi" "$netviz_ms" "$plot_runs"
+    fi
+done
+rm -rf "$tmp"
+
+echo
+echo "## Graphviz layout + SVG of synthetic chains (in-process), plain and --collapse-repeats"
+if [ "${1:-}" = "--smoke" ]; then "$bin/netviz-bench" plot 100; else "$bin/netviz-bench" plot; fi
+
 echo
 echo "## build + count of synthetic chains (in-process)"
 if [ "${1:-}" = "--smoke" ]; then "$bin/netviz-bench" 1000; else "$bin/netviz-bench"; fi

@@ -29,6 +29,35 @@ func measure(runs: Int, _ body: () throws -> Void) rethrows -> (median: Double, 
     return (times[times.count / 2], times[0], times[times.count - 1])
 }
 
+/// `netviz-bench plot N...`: Graphviz layout + SVG render of chains, plain and with --collapse-repeats.
+func plotBench(_ sizes: [Int]) throws {
+    print("| layers | SVG median (ms) | µs per layer | --collapse-repeats SVG median (ms) | nodes drawn collapsed |")
+    print("|---:|---:|---:|---:|---:|")
+    for size in sizes {
+        let stats = try ModelStatistics(chain(size))
+        var collapsed = PlotOptions()
+        collapsed.collapseRepeats = true
+        let runs = size >= 2_000 ? 1 : 3
+        let plain = try measure(runs: runs) { _ = try Plot.render(stats, format: .svg) }
+        let short = try measure(runs: 3) { _ = try Plot.render(stats, options: collapsed, format: .svg) }
+        let drawn = Plot.description(stats, options: collapsed).nodes.count
+        print(
+            "| \(size) | \(String(format: "%.0f", plain.median)) | \(String(format: "%.0f", plain.median * 1000 / Double(size))) | "
+                + "\(String(format: "%.1f", short.median)) | \(drawn) |")
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "plot" {
+    do {
+        let sizes = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+        try plotBench(sizes.isEmpty ? [250, 500, 1_000, 2_000, 5_000] : sizes)
+    } catch {
+        FileHandle.standardError.write(Data("netviz-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
+
 let sizes = CommandLine.arguments.count > 1
     ? CommandLine.arguments.dropFirst().compactMap { Int($0) } : [1_000, 10_000, 100_000]
 print("| layers | runs | build + count median (ms) | min | max | µs per layer | + JSON summary median (ms) |")
