@@ -27,6 +27,12 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Flag(name: .customLong("by-type"), help: "Show where the MACs and params go, by layer type and kernel shape.")
+    var byType = false
+
+    @Option(help: "With --by-type: also draw a bar chart (.svg or .png).")
+    var chart: String?
+
     func run() throws {
         var options = SummaryOptions()
         options.format = format
@@ -43,8 +49,21 @@ struct SummaryCommand: ParsableCommand {
                 return column
             }
         }
+        if chart != nil, !byType {
+            throw NetVizError.invalidOption(option: "--chart", message: "applies only with --by-type")
+        }
+        if let chart, !(chart.hasSuffix(".svg") || chart.hasSuffix(".png")) {
+            throw NetVizError.invalidOption(option: "--chart", message: "must end in .svg or .png, got '\(chart)'")
+        }
         let stats = try ModelStatistics(source.load())
-        let report = try SummaryReport.render(stats, options: options)
+        let report: String
+        if byType {
+            let table = CostBreakdown.report(stats)
+            report = try table.render(format, lineLength: lineLength, ascii: ascii)
+            if let chart { try BarChart(table, columns: ["macs", "params"]).write(to: chart) }
+        } else {
+            report = try SummaryReport.render(stats, options: options)
+        }
         if let output {
             try OutputFile.write(report, to: output)
         } else {

@@ -98,3 +98,16 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 }
+
+extension CLITests {
+    /// Parser errors are one line too; help still prints in full and exits 0.
+    @Test func parserErrorsAreOneLineAndHelpWorks() throws {
+        let bad = try CLI.run(["summary", "--alpha", "abc"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        #expect(bad.stderr.contains("--alpha"))
+        let help = try CLI.run(["summary", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: netviz summary"))
+    }
+}

@@ -166,8 +166,9 @@ import Testing
     @Test func catalogNamesAreUniqueKerasClassNames() {
         let names = LayerCatalog.kinds.map { $0.className }
         #expect(Set(names).count == names.count)
+        for kind in LayerCatalog.kinds { #expect(LayerCatalog.kind(named: kind.className) == kind) }
         #expect(LayerCatalog.kind(named: "DepthwiseConv2D") == DepthwiseConv2D.self)
-        #expect(names.count == 21)
+        #expect(LayerCatalog.kind(named: "Conv3D") == nil)
     }
 
     @Test func kerasDefaultNames() {

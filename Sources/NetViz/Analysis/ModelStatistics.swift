@@ -35,6 +35,10 @@ public struct ModelStatistics: Sendable {
     public var nonTrainableParams: Int64 { totalParams - trainableParams }
     public let totalMACs: Int64
     public let activationBytes: Int64
+    /// Parameter memory as Keras reports it: params x 4 bytes (float32 weights, Keras's default dtype policy).
+    public let totalParamBytes: Int64
+    public let trainableParamBytes: Int64
+    public var nonTrainableParamBytes: Int64 { totalParamBytes - trainableParamBytes }
     public let warnings: [String]
 
     public init(_ model: Model) throws {
@@ -44,9 +48,11 @@ public struct ModelStatistics: Sendable {
         trainableParams = try Checked.sum(layers.map(\.trainableParams))
         totalMACs = try Checked.sum(layers.map(\.macs))
         activationBytes = try Checked.sum(layers.map(\.activationBytes))
+        totalParamBytes = try Checked.multiply(totalParams, Self.bytesPerParam)
+        trainableParamBytes = try Checked.multiply(trainableParams, Self.bytesPerParam)
         warnings = Lint.warnings(for: model)
     }
 
-    /// Parameter memory as Keras reports it: params x the dtype's size (4 bytes for float32).
+    /// Every weight netviz creates is float32, as under Keras's default dtype policy.
     public static let bytesPerParam: Int64 = 4
 }

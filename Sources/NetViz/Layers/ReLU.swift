@@ -14,7 +14,11 @@ public struct ReLU: Layer {
         self.name = name
     }
 
-    public var activation: ActivationFunction? { maxValue == 6 ? .relu6 : .relu }
+    /// The nearest named activation, for labels: ReLU6 only when it is exactly that.
+    public var activation: ActivationFunction? {
+        if negativeSlope > 0 { return .leakyRelu }
+        return maxValue == 6 && threshold == 0 ? .relu6 : .relu
+    }
 
     public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
         if let maxValue, maxValue < 0 { throw LayerProblem("max_value must be >= 0, got \(maxValue)") }

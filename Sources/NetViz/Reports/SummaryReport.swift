@@ -94,14 +94,13 @@ public enum SummaryReport {
 
     /// The lines under the table: Keras's three totals, then MACs and activation memory.
     static func footer(_ stats: ModelStatistics) -> [String] {
-        let bytes = ModelStatistics.bytesPerParam
-        func params(_ label: String, _ count: Int64) -> String {
-            "\(label): \(NumberFormat.grouped(count)) (\(NumberFormat.memory(bytes: count &* bytes)))"
+        func params(_ label: String, _ count: Int64, _ bytes: Int64) -> String {
+            "\(label): \(NumberFormat.grouped(count)) (\(NumberFormat.memory(bytes: bytes)))"
         }
         return [
-            params("Total params", stats.totalParams),
-            params("Trainable params", stats.trainableParams),
-            params("Non-trainable params", stats.nonTrainableParams),
+            params("Total params", stats.totalParams, stats.totalParamBytes),
+            params("Trainable params", stats.trainableParams, stats.trainableParamBytes),
+            params("Non-trainable params", stats.nonTrainableParams, stats.nonTrainableParamBytes),
             "Total MACs: \(NumberFormat.decimal(stats.totalMACs))",
             "Activation memory: \(NumberFormat.memory(bytes: stats.activationBytes)) (all layer outputs, batch 1)",
         ]

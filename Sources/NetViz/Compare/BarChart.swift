@@ -1,0 +1,71 @@
+import Foundation
+
+/// A horizontal bar chart of compared quantities, drawn through the same Graphviz path as `netviz plot`
+/// (one HTML-table node), so SVG and PNG come out alike.
+public struct BarChart: Sendable {
+    public struct Bar: Sendable {
+        public var label: String
+        public var value: Double
+        public var text: String
+    }
+
+    public struct Series: Sendable {
+        public var title: String
+        public var bars: [Bar]
+    }
+
+    public var title: String
+    public var series: [Series]
+
+    /// Bars for the given numeric columns of a report table, labelled by its first column.
+    public init(_ table: ReportTable, columns keys: [String]) {
+        title = table.title
+        series = keys.compactMap { key in
+            guard let column = table.columns.firstIndex(where: { $0.key == key }) else { return nil }
+            let bars = table.rows.compactMap { row -> Bar? in
+                let value: Double
+                switch row[column].value {
+                case let .int(i): value = Double(i)
+                case let .double(d): value = d
+                default: return nil
+                }
+                return Bar(label: row[0].text.trimmingCharacters(in: .whitespaces), value: value, text: row[column].text)
+            }
+            return Series(title: table.columns[column].title, bars: bars)
+        }
+    }
+
+    /// Longest bar, in points.
+    static let maxBarWidth = 320.0
+
+    var description: PlotDescription {
+        var rows = "<TR><TD COLSPAN=\"3\"><FONT POINT-SIZE=\"16\"><B>\(HTML.escape(title))</B></FONT></TD></TR>"
+        for series in series {
+            rows += "<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\"><B>\(HTML.escape(series.title))</B></TD></TR>"
+            let largest = series.bars.map(\.value).max() ?? 0
+            for bar in series.bars {
+                let width = largest > 0 ? max(1, Int((bar.value / largest * Self.maxBarWidth).rounded())) : 1
+                rows += "<TR><TD ALIGN=\"RIGHT\">\(HTML.escape(bar.label))</TD>"
+                    + "<TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"0\"><TR>"
+                    + "<TD WIDTH=\"\(width)\" HEIGHT=\"14\" FIXEDSIZE=\"TRUE\" BGCOLOR=\"#4878b0\"></TD></TR></TABLE></TD>"
+                    + "<TD ALIGN=\"LEFT\">\(HTML.escape(bar.text))</TD></TR>"
+            }
+        }
+        let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\">\(rows)</TABLE>"
+        return PlotDescription(
+            name: "chart", graphAttributes: [.init("bgcolor", .plain("white"))],
+            nodeDefaults: [.init("shape", .plain("plain")), .init("fontname", .plain("Helvetica"))], edgeDefaults: [],
+            nodes: [PlotDescription.Node(id: "chart", attributes: [.init("label", .html(label))])], edges: [],
+            clusters: [])
+    }
+
+    /// Writes the chart as SVG or PNG (from the extension), whole or not at all.
+    public func write(to path: String) throws {
+        let format = try PlotFormat(path: path)
+        guard format == .svg || format == .png else {
+            throw NetVizError.invalidOption(option: "--chart", message: "must end in .svg or .png, got '\(path)'")
+        }
+        let result = try GraphvizRenderer.render(description, format: format, dpi: 96)
+        try OutputFile.write(result.data, to: path)
+    }
+}

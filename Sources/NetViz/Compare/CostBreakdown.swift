@@ -1,0 +1,69 @@
+/// `netviz summary --by-type`: where the MACs and params go, grouped by layer type and kernel shape the way
+/// the paper's Table 2 groups MobileNet (Conv 1x1, Conv DW 3x3, Conv 3x3, Fully Connected).
+public enum CostBreakdown {
+    /// The group a layer's cost belongs to.
+    public static func group(_ node: Node) -> String {
+        func kernel(_ size: Size2) -> String { "\(size.height)x\(size.width)" }
+        switch node.layer {
+        case let conv as Conv2D:
+            let input = node.inputSpecs[0].dims
+            let axes = ShapeRules.Layout2D(conv.dataFormat)
+            // A 1x1 convolution over a 1x1 map is a fully connected layer (Keras MobileNet's conv_preds).
+            if conv.kernelSize == 1, input[axes.heightAxis] == 1, input[axes.widthAxis] == 1 { return "Fully Connected" }
+            return conv.groups > 1 ? "Conv \(kernel(conv.kernelSize)) grouped" : "Conv \(kernel(conv.kernelSize))"
+        case let depthwise as DepthwiseConv2D: return "Conv DW \(kernel(depthwise.kernelSize))"
+        case let separable as SeparableConv2D: return "Conv Sep \(kernel(separable.kernelSize))"
+        case is Dense: return "Fully Connected"
+        default: return node.className
+        }
+    }
+
+    public struct Group: Sendable, Equatable {
+        public var name: String
+        public var layers: Int
+        public var macs: Int64
+        public var params: Int64
+    }
+
+    /// Groups in order of MACs, then params, then name; empty groups are kept (their layers exist).
+    public static func groups(_ stats: ModelStatistics) -> [Group] {
+        var byName: [String: Group] = [:]
+        for (node, layer) in zip(stats.model.nodes, stats.layers) {
+            let name = group(node)
+            var entry = byName[name] ?? Group(name: name, layers: 0, macs: 0, params: 0)
+            entry.layers += 1
+            entry.macs += layer.macs
+            entry.params += layer.params
+            byName[name] = entry
+        }
+        return byName.values.sorted { ($1.macs, $1.params, $0.name) < ($0.macs, $0.params, $1.name) }
+    }
+
+    public static func report(_ stats: ModelStatistics) -> ReportTable {
+        let groups = groups(stats)
+        let macShares = NumberFormat.percentages(groups.map(\.macs))
+        let paramShares = NumberFormat.percentages(groups.map(\.params))
+        var table = ReportTable(
+            title: "Cost by layer type: \"\(stats.model.name)\"",
+            columns: [
+                .init("type", "Type", weight: 26), .init("layers", "Layers", .right, weight: 9),
+                .init("macs", "MACs", .right, weight: 17), .init("macs_percent", "MACs %", .right, weight: 10),
+                .init("params", "Params", .right, weight: 14), .init("params_percent", "Params %", .right, weight: 11),
+            ])
+        for (i, group) in groups.enumerated() {
+            table.rows.append([
+                .string(group.name), .count(Int64(group.layers)), .count(group.macs),
+                .number(macShares[i], places: 2), .count(group.params), .number(paramShares[i], places: 2),
+            ])
+        }
+        table.rows.append([
+            .string("Total"), .count(Int64(stats.model.nodes.count)), .count(stats.totalMACs),
+            .number(stats.totalMACs > 0 ? 100 : 0, places: 2), .count(stats.totalParams),
+            .number(stats.totalParams > 0 ? 100 : 0, places: 2),
+        ])
+        table.notes = [
+            "MACs are multiply-accumulates for one sample (FLOPs = 2 x MACs); percentages are rounded to add up to 100.00."
+        ]
+        return table
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// A table of results that every comparison report shares: shown as text, Markdown, CSV or JSON from one value.
+/// Each cell carries its display text and its exact JSON value, so the formats cannot disagree.
+public struct ReportTable: Sendable {
+    public struct Column: Sendable {
+        /// The CSV header and JSON key.
+        public var key: String
+        /// The heading in text and Markdown.
+        public var title: String
+        public var alignment: TextTable.Alignment
+        public var weight: Int
+
+        public init(_ key: String, _ title: String, _ alignment: TextTable.Alignment = .left, weight: Int = 16) {
+            self.key = key
+            self.title = title
+            self.alignment = alignment
+            self.weight = weight
+        }
+    }
+
+    public struct Cell: Sendable {
+        public var text: String
+        public var value: JSONValue
+
+        public init(_ text: String, _ value: JSONValue) {
+            self.text = text
+            self.value = value
+        }
+
+        public static func string(_ text: String) -> Cell { Cell(text, .string(text)) }
+        /// An exact count, grouped with commas for reading.
+        public static func count(_ value: Int64) -> Cell { Cell(NumberFormat.grouped(value), .int(value)) }
+        /// A ratio or share, shown with `places` decimals and kept exact in JSON.
+        public static func number(_ value: Double, places: Int, suffix: String = "") -> Cell {
+            Cell(String(format: "%.\(places)f", value) + suffix, .double(value))
+        }
+    }
+
+    public var title: String
+    public var columns: [Column]
+    public var rows: [[Cell]] = []
+    /// Lines printed under the table (and kept in JSON as `notes`).
+    public var notes: [String] = []
+    /// Extra top-level JSON fields (exact values the notes state in words).
+    public var extras: [(String, JSONValue)] = []
+
+    public init(title: String, columns: [Column]) {
+        self.title = title
+        self.columns = columns
+    }
+
+    public func render(_ format: SummaryFormat, lineLength: Int? = nil, ascii: Bool = false) throws -> String {
+        switch format {
+        case .text:
+            var table = TextTable(columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
+            table.rows = rows.map { $0.map(\.text) }
+            return "\(title)\n" + (try table.render(lineLength: lineLength, ascii: ascii)) + "\n"
+                + notes.map { " " + $0 + "\n" }.joined()
+        case .markdown:
+            func line(_ cells: [String]) -> String {
+                "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            }
+            var lines = ["**\(title)**", "", line(columns.map(\.title))]
+            lines.append("|" + columns.map { $0.alignment == .right ? "--:" : "---" }.joined(separator: "|") + "|")
+            lines += rows.map { line($0.map(\.text)) }
+            if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
+            return lines.joined(separator: "\n") + "\n"
+        case .csv:
+            var lines = [columns.map(\.key).joined(separator: ",")]
+            lines += rows.map { $0.map { Self.csvField($0.value) }.joined(separator: ",") }
+            return lines.joined(separator: "\n") + "\n"
+        case .json:
+            let objects: [JSONValue] = rows.map { row in .object(zip(columns, row).map { ($0.key, $1.value) }) }
+            let fields: [(String, JSONValue)] = [("title", .string(title)), ("rows", .array(objects))] + extras
+                + [("notes", .array(notes.map(JSONValue.string)))]
+            return JSONValue.object(fields).rendered() + "\n"
+        }
+    }
+
+    static func csvField(_ value: JSONValue) -> String {
+        let text: String
+        switch value {
+        case .null: text = ""
+        case let .bool(b): text = b ? "true" : "false"
+        case let .int(i): text = String(i)
+        case let .double(d): text = String(d)
+        case let .string(s): text = s
+        case .array, .object: text = value.rendered()
+        }
+        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
+
+extension NumberFormat {
+    /// Shares of `values` in percent with `places` decimals that add up to exactly 100 (largest remainder),
+    /// so a breakdown's column visibly sums to its total. All zero gives all zero.
+    public static func percentages(_ values: [Int64], places: Int = 2) -> [Double] {
+        let total = values.reduce(0.0) { $0 + Double($1) }
+        guard total > 0 else { return values.map { _ in 0 } }
+        var unit = 1.0
+        for _ in 0..<places { unit *= 10 }
+        let target = Int((100 * unit).rounded())
+        let exact = values.map { Double($0) / total * 100 * unit }
+        var floors = exact.map { Int($0.rounded(.down)) }
+        var missing = target - floors.reduce(0, +)
+        let order = exact.indices.sorted { (exact[$0] - Double(floors[$0]), $1) > (exact[$1] - Double(floors[$1]), $0) }
+        for index in order where missing > 0 {
+            floors[index] += 1
+            missing -= 1
+        }
+        return floors.map { Double($0) / unit }
+    }
+}
