@@ -1,3 +1,5 @@
+import Foundation
+
 /// One convolution layer's cost, standard versus depthwise separable (the paper's section 3), computed by
 /// building both as netviz graphs and counting them with the same rules as `netviz summary`.
 public struct ConvolutionBlock: Sendable {
@@ -97,7 +99,9 @@ public enum BlockComparison {
             ])
         func row(_ label: String, _ block: ConvolutionBlock, _ shape: String, macs: Int64, params: Int64) -> [ReportTable.Cell] {
             [
-                .string(label), .string("\(block.height)x\(block.width)x\(block.channels)"), .string(shape),
+                // Parts of the separable pair are indented in the table, plain in CSV and JSON.
+                ReportTable.Cell(label, .string(label.trimmingCharacters(in: .whitespaces))),
+                .string("\(block.height)x\(block.width)x\(block.channels)"), .string(shape),
                 .count(macs), .count(params),
                 .number(Double(macs) / Double(standard.totalMACs), places: 4),
                 .number(Double(params) / Double(standard.totalParams), places: 4),
