@@ -11,6 +11,19 @@ bin=.build/release
 runs=21
 if [ "${1:-}" = "--smoke" ]; then runs=3; fi
 
+# Median wall time in ms of a command run $2 times (after one warm-up).
+median_ms() {
+    local cmd=$1 n=$2 t=()
+    eval "$cmd" >/dev/null 2>&1
+    for _ in $(seq "$n"); do
+        local s e
+        s=$(date +%s%N); eval "$cmd" >/dev/null 2>&1; e=$(date +%s%N)
+        t+=($(( (e - s) / 1000 )))
+    done
+    local sorted=($(printf '%s\n' "${t[@]}" | sort -n))
+    printf '%.1f' "$(echo "${sorted[$(( ${#sorted[@]} / 2 ))]} / 1000" | bc -l)"
+}
+
 echo "## netviz summary mobilenet (whole process, $runs runs after 3 warm-ups)"
 for _ in 1 2 3; do "$bin/netviz" summary mobilenet >/dev/null; done
 times=()
@@ -27,18 +40,9 @@ printf 'wall: median %.1f ms (min %.1f, max %.1f) | peak RSS: %.1f MiB\n' \
     "$(echo "$median / 1000" | bc -l)" "$(echo "${sorted[0]} / 1000" | bc -l)" \
     "$(echo "${sorted[-1]} / 1000" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 
-# Median wall time in ms of a command run $2 times (after one warm-up).
-median_ms() {
-    local cmd=$1 n=$2 t=()
-    eval "$cmd" >/dev/null 2>&1
-    for _ in $(seq "$n"); do
-        local s e
-        s=$(date +%s%N); eval "$cmd" >/dev/null 2>&1; e=$(date +%s%N)
-        t+=($(( (e - s) / 1000 )))
-    done
-    local sorted=($(printf '%s\n' "${t[@]}" | sort -n))
-    printf '%.1f' "$(echo "${sorted[$(( ${#sorted[@]} / 2 ))]} / 1000" | bc -l)"
-}
+echo
+echo "## netviz compare: the 16-variant alpha x resolution grid (whole process; target < 100 ms)"
+printf 'median %s ms\n' "$(median_ms "$bin/netviz compare mobilenet --alpha 1,0.75,0.5,0.25 --resolution 224,192,160,128" $runs)"
 
 echo
 echo "## netviz plot mobilenet (whole process) beside Graphviz's own dot on the same DOT text"
