@@ -17,9 +17,13 @@ public struct BarChart: Sendable {
     public var title: String
     public var series: [Series]
 
-    /// Bars for the given numeric columns of a report table, labelled by its first column.
+    /// Columns that name a row (the grid's alpha and resolution included), joined into the bar's label.
+    static let labelKeys: Set<String> = ["model", "layer", "type", "alpha", "resolution"]
+
+    /// Bars for the given numeric columns of a report table, labelled by its naming columns.
     public init(_ table: ReportTable, columns keys: [String]) {
         title = table.title
+        let labelColumns = table.columns.indices.filter { Self.labelKeys.contains(table.columns[$0].key) }
         series = keys.compactMap { key in
             guard let column = table.columns.firstIndex(where: { $0.key == key }) else { return nil }
             let bars = table.rows.compactMap { row -> Bar? in
@@ -29,7 +33,8 @@ public struct BarChart: Sendable {
                 case let .double(d): value = d
                 default: return nil
                 }
-                return Bar(label: row[0].text.trimmingCharacters(in: .whitespaces), value: value, text: row[column].text)
+                let label = labelColumns.map { row[$0].text.trimmingCharacters(in: .whitespaces) }.joined(separator: "  ")
+                return Bar(label: label, value: value, text: row[column].text)
             }
             return Series(title: table.columns[column].title, bars: bars)
         }
@@ -39,19 +44,22 @@ public struct BarChart: Sendable {
     static let maxBarWidth = 320.0
 
     var description: PlotDescription {
+        // Three cells a row: label, bar (a fixed-width track holding the bar at its left), value.
+        let track = Int(Self.maxBarWidth)
         var rows = "<TR><TD COLSPAN=\"3\"><FONT POINT-SIZE=\"16\"><B>\(HTML.escape(title))</B></FONT></TD></TR>"
         for series in series {
             rows += "<TR><TD COLSPAN=\"3\" ALIGN=\"LEFT\"><B>\(HTML.escape(series.title))</B></TD></TR>"
             let largest = series.bars.map(\.value).max() ?? 0
             for bar in series.bars {
-                let width = largest > 0 ? max(1, Int((bar.value / largest * Self.maxBarWidth).rounded())) : 1
+                let width = largest > 0 ? min(track, max(1, Int((bar.value / largest * Self.maxBarWidth).rounded()))) : 1
+                var cells = "<TD WIDTH=\"\(width)\" HEIGHT=\"14\" FIXEDSIZE=\"TRUE\" BGCOLOR=\"#4878b0\"></TD>"
+                if width < track { cells += "<TD WIDTH=\"\(track - width)\" HEIGHT=\"14\" FIXEDSIZE=\"TRUE\"></TD>" }
                 rows += "<TR><TD ALIGN=\"RIGHT\">\(HTML.escape(bar.label))</TD>"
-                    + "<TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"0\"><TR>"
-                    + "<TD WIDTH=\"\(width)\" HEIGHT=\"14\" FIXEDSIZE=\"TRUE\" BGCOLOR=\"#4878b0\"></TD></TR></TABLE></TD>"
+                    + "<TD><TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>\(cells)</TR></TABLE></TD>"
                     + "<TD ALIGN=\"LEFT\">\(HTML.escape(bar.text))</TD></TR>"
             }
         }
-        let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\">\(rows)</TABLE>"
+        let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"3\">\(rows)</TABLE>"
         return PlotDescription(
             name: "chart", graphAttributes: [.init("bgcolor", .plain("white"))],
             nodeDefaults: [.init("shape", .plain("plain")), .init("fontname", .plain("Helvetica"))], edgeDefaults: [],
