@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
     ],
     targets: [
         // Graphviz's cgraph/gvc, from Debian's libgraphviz-dev.
@@ -32,7 +33,13 @@ let package = Package(
         .target(name: "ArticleMobileNet", dependencies: ["NetViz"], path: "Examples/ArticleMobileNet"),
         .executableTarget(name: "article-mobilenet", dependencies: ["ArticleMobileNet"], path: "Examples/article-mobilenet"),
         // In-process benchmarks (make bench).
-        .executableTarget(name: "netviz-bench", dependencies: ["NetViz"], path: "Tools/Bench"),
+        // The benchmark runner (make bench): whole-process timings, scaling, peers, in-process figures.
+        .executableTarget(
+            name: "netviz-bench",
+            dependencies: ["NetViz", .product(name: "Benchmark", package: "swift-benchmark")],
+            path: "Tools/Bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]  // swift-benchmark's registry is a global var
+        ),
         .testTarget(
             name: "NetVizTests",
             dependencies: ["NetViz", "ArticleMobileNet", "netviz"],
