@@ -1,0 +1,215 @@
+import Foundation
+import NetViz
+
+/// `netviz-bench run`: every figure of Docs/benchmarks.md, printed as it is measured and written to the doc.
+struct Runner {
+    var smoke = false
+    /// A Python with tensorflow-cpu (and pydot) for the peer figures; nil or unusable: peers are reported missing.
+    var python: String?
+    var docsPath: String?
+
+    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    var netviz: String { directory.appendingPathComponent("netviz").path }
+    var bench: String { directory.appendingPathComponent("netviz-bench").path }
+    let peerScript = "Tools/bench-peers.py"
+
+    private(set) var doc: [String] = []
+    private(set) var targets: [(String, String, Bool?)] = []
+
+    mutating func say(_ line: String = "") {
+        print(line)
+        fflush(stdout)
+        doc.append(line)
+    }
+
+    var peersAvailable: Bool {
+        guard let python, FileManager.default.fileExists(atPath: peerScript) else { return false }
+        return (try? ProcessTiming.runOnce([python, "-c", "import tensorflow, pydot"])) != nil
+    }
+
+    mutating func run() throws {
+        let peers = peersAvailable
+        say("## Whole process")
+        say()
+        say("Median wall time of repeated runs after warm-ups; peak RSS is the largest of the runs (wait4's ru_maxrss).")
+        say(peers ? "Peers ran with `\(python ?? "")` (tensorflow-cpu in a virtualenv)."
+            : "Peer figures are missing: no Python with tensorflow-cpu and pydot was given (`make bench-peers` sets one up).")
+        say()
+        say("| case | netviz median ms (min-max) | runs | peak MiB | peer | peer median ms | runs | peak MiB | netviz faster by |")
+        say("|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        let runs = smoke ? 3 : 21, peerRuns = smoke ? 1 : 3
+
+        let summary = try ProcessTiming.measure([netviz, "summary", "mobilenet"], runs: runs, warmups: 3)
+        let kerasSummary = peers ? try? ProcessTiming.measure([python!, peerScript, "summary-mobilenet"], runs: peerRuns, warmups: 1) : nil
+        row("`netviz summary mobilenet`", summary, "Keras: MobileNet() + model.summary()", kerasSummary)
+        target("summary mobilenet under 30 ms wall (issue 2)", "\(ms(summary.medianMs)) ms", summary.medianMs < 30)
+        target("summary mobilenet under 30 MiB peak", String(format: "%.1f MiB", summary.peakMiB), summary.peakMiB < 30)
+        target("summary at least 100x faster than Keras end to end", kerasSummary.map { String(format: "%.0fx", $0.medianMs / summary.medianMs) } ?? "peer missing",
+               kerasSummary.map { $0.medianMs / summary.medianMs >= 100 })
+
+        let grid = try ProcessTiming.measure(
+            [netviz, "compare", "mobilenet", "--alpha", "1,0.75,0.5,0.25", "--resolution", "224,192,160,128"],
+            runs: runs, warmups: 3)
+        row("`netviz compare mobilenet` 16-variant grid", grid, "", nil)
+        target("16-variant grid under 100 ms (issue 4)", "\(ms(grid.medianMs)) ms", grid.medianMs < 100)
+
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let plotRuns = smoke ? 1 : 5
+        for dpi in smoke ? [96] : [96, 200] {
+            let png = temporary.appendingPathComponent("m.png").path
+            let dot = temporary.appendingPathComponent("m\(dpi).dot").path
+            _ = try ProcessTiming.runOnce([netviz, "plot", "mobilenet", "--dpi", String(dpi), "-o", dot])
+            let plot = try ProcessTiming.measure([netviz, "plot", "mobilenet", "--dpi", String(dpi), "-o", png], runs: plotRuns, warmups: 1)
+            let dotTiming = try? ProcessTiming.measure(["dot", "-Tpng", dot, "-o", temporary.appendingPathComponent("d.png").path], runs: plotRuns, warmups: 1)
+            row("`netviz plot mobilenet --dpi \(dpi) -o m.png`", plot, "`dot -Tpng` on netviz's DOT", dotTiming)
+            if let dotTiming {
+                target("plot at dpi \(dpi) within 10% of dot alone (issue 3)", String(format: "%.2fx dot's time", plot.medianMs / dotTiming.medianMs), plot.medianMs <= dotTiming.medianMs * 1.1)
+            }
+            if peers {
+                let keras = try? ProcessTiming.measure([python!, peerScript, "plot-mobilenet", String(dpi), temporary.appendingPathComponent("k.png").path], runs: peerRuns, warmups: 0)
+                row("`netviz plot mobilenet --dpi \(dpi)`", plot, "Keras: plot_model(show_shapes=True, dpi=\(dpi))", keras)
+                target("plot at dpi \(dpi) at least 3x faster than Keras", keras.map { String(format: "%.1fx", $0.medianMs / plot.medianMs) } ?? "peer failed",
+                       keras.map { $0.medianMs / plot.medianMs >= 3 })
+            }
+        }
+
+        let configs = (try? FileManager.default.contentsOfDirectory(atPath: "Tests/NetVizTests/Fixtures/keras/configs"))?
+            .filter { $0.hasSuffix(".json") }.sorted() ?? []
+        for config in smoke ? Array(configs.prefix(1)) : configs {
+            let path = "Tests/NetVizTests/Fixtures/keras/configs/" + config
+            guard let timing = try? ProcessTiming.measure([netviz, "summary", path], runs: smoke ? 3 : 11, warmups: 2) else {
+                say("| `netviz summary \(config)` | cannot read Keras files in this build | | | | | | | |")
+                continue
+            }
+            let keras = peers ? try? ProcessTiming.measure([python!, peerScript, "summary-config", path], runs: peerRuns, warmups: 0) : nil
+            row("`netviz summary \(config)`", timing, "Keras: model_from_json + summary()", keras)
+        }
+        say()
+
+        try scaling()
+        try plotScaling()
+        micro()
+
+        say("## Targets")
+        say()
+        say("| target | measured | met |")
+        say("|---|---|---|")
+        for (name, value, met) in targets { say("| \(name) | \(value) | \(met.map { $0 ? "yes" : "**no**" } ?? "not measured") |") }
+        say()
+        if let docsPath { try writeDoc(docsPath) }
+    }
+
+    mutating func row(_ name: String, _ ours: ProcessTiming, _ peerName: String, _ peer: ProcessTiming?) {
+        let peerCells = peer.map { "\(ms($0.medianMs)) | \($0.runs) | \(String(format: "%.0f", $0.peakMiB)) | \(String(format: "%.1fx", $0.medianMs / ours.medianMs))" }
+            ?? (peerName.isEmpty ? " | | | " : "missing | | | ")
+        say("| \(name) | \(ms(ours.medianMs)) (\(ms(ours.minMs))-\(ms(ours.maxMs))) | \(ours.runs) | \(String(format: "%.1f", ours.peakMiB)) | \(peerName) | \(peerCells) |")
+    }
+
+    mutating func target(_ name: String, _ value: String, _ met: Bool?) { targets.append((name, value, met)) }
+
+    mutating func scaling() throws {
+        let sizes = smoke ? [1_000] : [1_000, 10_000, 100_000, 1_000_000]
+        say("## Scaling: build + count + JSON summary of synthetic graphs")
+        say()
+        say("Each size runs in a child process (`netviz-bench scale-one`), so its peak RSS is its own; median of 3 runs (1 at 1M).")
+        say("`chain`: Conv 1x1 -> BN -> ReLU6 repeated; `residual`: x + ReLU(BN(Conv(x))) blocks; `concat`: concat(x, Conv(x)) -> Conv blocks.")
+        say()
+        say("| graph | layers | build + count ms | JSON ms | total ms | µs per layer | peak MiB |")
+        say("|---|---:|---:|---:|---:|---:|---:|")
+        var series: [BarChart.Series] = []
+        for kind in SyntheticGraph.allCases {
+            var bars: [BarChart.Bar] = []
+            var perLayer: [Double] = []
+            for size in sizes {
+                let point = try Scaling.measure(bench, kind: kind, layers: size, runs: size >= 1_000_000 ? 1 : 3)
+                say("| \(kind.rawValue) | \(point.layers) | \(ms(point.buildCountMs)) | \(ms(point.jsonMs)) | \(ms(point.totalMs)) | \(String(format: "%.2f", point.microsecondsPerLayer)) | \(String(format: "%.0f", point.peakMiB)) |")
+                bars.append(BarChart.Bar(label: "\(kind.rawValue) \(size >= 1_000_000 ? "\(size / 1_000_000)M" : "\(size / 1000)k")", value: point.microsecondsPerLayer, text: String(format: "%.2f µs", point.microsecondsPerLayer)))
+                perLayer.append(point.microsecondsPerLayer)
+                if kind == .chain, size == 100_000 {
+                    target("100k-layer chain: build + count + JSON under 1 s (issue 7)", "\(ms(point.totalMs)) ms", point.totalMs < 1000)
+                }
+                if kind == .chain, size == 10_000 {
+                    target("10k-layer chain: build + count under 50 ms (issue 2)", "\(ms(point.buildCountMs)) ms", point.buildCountMs < 50)
+                }
+            }
+            series.append(BarChart.Series(title: kind.rawValue, bars: bars))
+            if perLayer.count > 1, let low = perLayer.min(), let high = perLayer.max() {
+                target("\(kind.rawValue): time per layer flat within 2x from \(sizes.first ?? 0) to \(sizes.last ?? 0) layers", String(format: "%.2f-%.2f µs (%.2fx)", low, high, high / low), high / low <= 2)
+            }
+        }
+        say()
+        if !smoke, docsPath != nil {
+            var chart = BarChart(ReportTable(title: "", columns: []), columns: [])
+            chart.title = "Build + count + JSON: µs per layer (flat = linear growth)"
+            chart.series = series
+            try chart.write(to: "Docs/images/bench-scaling.svg")
+            say("![Time per layer at each size](images/bench-scaling.svg)")
+            say()
+        }
+    }
+
+    mutating func plotScaling() throws {
+        say("## Scaling: Graphviz layout + SVG of chains, plain and with --collapse-repeats")
+        say()
+        say("In-process (`Plot.render(..., format: .svg)`); sizes grow until a plain layout takes over 20 s (the next would pass a minute).")
+        say()
+        say("| layers | plain SVG ms | µs per layer | --collapse-repeats SVG ms | nodes drawn collapsed |")
+        say("|---:|---:|---:|---:|---:|")
+        for size in smoke ? [100] : [250, 500, 1_000, 2_000, 5_000, 10_000] {
+            let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: size))
+            var collapsed = PlotOptions()
+            collapsed.collapseRepeats = true
+            let plain = try measureInProcess(runs: size >= 2_000 ? 1 : 3) { _ = try Plot.render(stats, format: .svg) }
+            let short = try measureInProcess(runs: 3) { _ = try Plot.render(stats, options: collapsed, format: .svg) }
+            let drawn = Plot.description(stats, options: collapsed).nodes.count
+            say("| \(size) | \(ms(plain.median)) | \(String(format: "%.0f", plain.median * 1000 / Double(size))) | \(ms(short.median)) | \(drawn) |")
+            if plain.median > 20_000 { break }
+        }
+        say()
+    }
+
+    mutating func micro() {
+        say("## In-process figures (google/swift-benchmark)")
+        say()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bench)
+        process.arguments = ["micro", "--quiet"] + (smoke ? ["--iterations", "3", "--filter", "mobilenet: build"] : [])
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { say("(micro benchmarks could not start)"); return }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        say("```")
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty { say(String(line)) }
+        say("```")
+        say()
+    }
+
+    func writeDoc(_ path: String) throws {
+        let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let header = """
+            # Benchmarks
+
+            `make bench` measures netviz alone and writes this page; `make bench-peers` also sets up a virtualenv with
+            tensorflow-cpu and pydot and times Keras, TensorFlow and Graphviz's `dot` on the same work. The runner is
+            `netviz-bench run` (Tools/Bench): whole-process timings with warm-ups, medians and min/max, peak RSS from
+            wait4; scaling in child processes; in-process figures with google/swift-benchmark. Speed targets live here,
+            never in unit tests. CI runs only `netviz-bench run --smoke`.
+
+            Measured \(ISO8601DateFormatter().string(from: Date()).prefix(10)) on this project's machine: \(ProcessInfo.processInfo.activeProcessorCount) cores (\(machine)),
+            \(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB, release build. The machine is shared and noisy: compare
+            ratios measured in the same run rather than absolute times across runs.
+
+            For context, the reference measurements beside the Keras numbers (shared/reference/README.md, same kind of
+            machine): `import tensorflow` 4.65 s; Keras MobileNet + `model.summary()` 5.50 s and 641 MiB;
+            `plot_model(MobileNet, show_shapes=True)` 3.8 s, of which `dot` 3.3 s; MobileNet-224 forward with tf.function 17 ms.
+
+
+            """
+        try OutputFile.write(header + doc.joined(separator: "\n") + "\n", to: path)
+    }
+}

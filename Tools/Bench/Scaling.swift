@@ -1,0 +1,58 @@
+import Foundation
+import NetViz
+
+/// One scaling measurement, made in a child process so its peak memory is its own.
+struct ScalePoint: Codable {
+    var kind: String
+    var layers: Int
+    var buildCountMs: Double
+    var jsonMs: Double
+    var peakMiB: Double = 0
+
+    var totalMs: Double { buildCountMs + jsonMs }
+    var microsecondsPerLayer: Double { totalMs * 1000 / Double(layers) }
+}
+
+enum Scaling {
+    /// `netviz-bench scale-one KIND N OUT`: build + count, then the JSON summary, timed in-process; written to OUT.
+    static func runChild(kind: String, layers: Int, output: String) throws {
+        guard let graph = SyntheticGraph(rawValue: kind) else { throw BenchError("unknown graph kind \(kind)") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let stats = try ModelStatistics(graph.build(layers: layers))
+        let counted = clock.now
+        let json = SummaryReport.json(stats).rendered()
+        let end = clock.now
+        precondition(json.utf8.count > stats.model.nodes.count)  // the JSON was really made
+        func msBetween(_ a: ContinuousClock.Instant, _ b: ContinuousClock.Instant) -> Double {
+            let d = b - a
+            return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15
+        }
+        let point = ScalePoint(
+            kind: kind, layers: stats.model.nodes.count, buildCountMs: msBetween(start, counted),
+            jsonMs: msBetween(counted, end))
+        try JSONEncoder().encode(point).write(to: URL(fileURLWithPath: output))
+    }
+
+    /// Runs the child `runs` times and keeps the median run (by total time) with the largest peak RSS.
+    static func measure(_ bench: String, kind: SyntheticGraph, layers: Int, runs: Int) throws -> ScalePoint {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-scale-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var points: [ScalePoint] = []
+        var peak = 0.0
+        for _ in 0..<runs {
+            let (_, rss) = try ProcessTiming.runOnce([bench, "scale-one", kind.rawValue, String(layers), file.path])
+            points.append(try JSONDecoder().decode(ScalePoint.self, from: Data(contentsOf: file)))
+            peak = max(peak, Double(rss) / 1024)
+        }
+        points.sort { $0.totalMs < $1.totalMs }
+        var median = points[points.count / 2]
+        median.peakMiB = peak
+        return median
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
