@@ -141,9 +141,7 @@ struct Runner {
         }
         say()
         if !smoke, docsPath != nil {
-            var chart = BarChart(ReportTable(title: "", columns: []), columns: [])
-            chart.title = "Build + count + JSON: µs per layer (flat = linear growth)"
-            chart.series = series
+            let chart = BarChart(title: "Build + count + JSON: µs per layer (flat = linear growth)", series: series)
             try chart.write(to: "Docs/images/bench-scaling.svg")
             say("![Time per layer at each size](images/bench-scaling.svg)")
             say()

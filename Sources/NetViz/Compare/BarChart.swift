@@ -7,15 +7,31 @@ public struct BarChart: Sendable {
         public var label: String
         public var value: Double
         public var text: String
+
+        public init(label: String, value: Double, text: String) {
+            self.label = label
+            self.value = value
+            self.text = text
+        }
     }
 
     public struct Series: Sendable {
         public var title: String
         public var bars: [Bar]
+
+        public init(title: String, bars: [Bar]) {
+            self.title = title
+            self.bars = bars
+        }
     }
 
     public var title: String
     public var series: [Series]
+
+    public init(title: String, series: [Series]) {
+        self.title = title
+        self.series = series
+    }
 
     /// Columns that name a row (the grid's alpha and resolution included), joined into the bar's label.
     static let labelKeys: Set<String> = ["model", "layer", "type", "alpha", "resolution"]
