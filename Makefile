@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE := .build/release/netviz
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench bench-peers bench-smoke clean fuzz
 
 deps:
 	@bash Tools/install-deps.sh
@@ -18,9 +18,32 @@ run: build
 test: deps
 	$(SWIFT) test
 
-# Speed targets live here, never in unit tests (Docs/benchmarks.md).
+# Speed targets live here, never in unit tests: `make bench` measures and writes Docs/benchmarks.md.
+BENCH := .build/release/netviz-bench
+PEERS_VENV := .venv-bench
+
 bench: deps
-	bash Tools/bench.sh
+	$(SWIFT) build -c release --product netviz
+	$(SWIFT) build -c release --product netviz-bench
+	$(BENCH) run --docs Docs/benchmarks.md $(if $(wildcard $(PEERS_VENV)/bin/python),--peers $(PEERS_VENV)/bin/python,)
+
+# Also times Keras, TensorFlow and Graphviz's dot on the same work (a virtualenv with tensorflow-cpu and pydot).
+bench-peers: deps
+	command -v dot >/dev/null || (apt-get install -y -qq graphviz || sudo apt-get install -y -qq graphviz)
+	test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -c "import tensorflow, pydot" 2>/dev/null || $(PEERS_VENV)/bin/pip install -q tensorflow-cpu pydot
+	$(MAKE) bench
+
+# The runner on its smallest cases (what CI runs): a debug build is enough.
+bench-smoke: deps
+	$(SWIFT) build --product netviz
+	$(SWIFT) build --product netviz-bench
+	.build/debug/netviz-bench run --smoke
 
 clean:
 	rm -rf .build
+
+# libFuzzer run of the Keras importer (Tools/fuzz, a separate package: never part of `swift test`).
+# FUZZ_SECONDS=600 make fuzz for a longer run.
+fuzz:
+	bash Tools/fuzz/run.sh

@@ -173,7 +173,7 @@ struct Runner {
         say()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bench)
-        process.arguments = ["micro", "--quiet"] + (smoke ? ["--iterations", "3", "--filter", "mobilenet: build"] : [])
+        process.arguments = ["micro", "--quiet"] + (smoke ? ["--iterations", "3", "--filter", "mobilenet: build", "--allow-debug-build"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         guard (try? process.run()) != nil else { say("(micro benchmarks could not start)"); return }

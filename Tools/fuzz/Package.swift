@@ -1,0 +1,18 @@
+// swift-tools-version:6.0
+// libFuzzer target for netviz's Keras importer (issue 6). Kept out of the main package so `swift test` never builds it.
+// Build and run with `make fuzz` from the project root (Tools/fuzz/run.sh).
+import PackageDescription
+
+let package = Package(
+    name: "netviz-fuzz",
+    dependencies: [.package(name: "netviz", path: "../..")],
+    targets: [
+        .executableTarget(
+            name: "netviz-fuzz",
+            dependencies: [.product(name: "NetViz", package: "netviz")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make fuzz: builds the libFuzzer target and runs it for FUZZ_SECONDS (default 60) on a seed corpus of real configs.
+# Crashes are written to Tools/fuzz/artifacts/ and fail the run.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${FUZZ_SECONDS:-60}
+swift build --scratch-path .build -c debug --product netviz-fuzz 2>&1 | tail -3
+bin=$(swift build --scratch-path .build -c debug --show-bin-path)/netviz-fuzz
+fixtures=../../Tests/NetVizTests/Fixtures
+seeds=.build/seeds
+corpus=.build/corpus
+mkdir -p "$seeds" "$corpus" artifacts
+# Seeds: the real configs and archives (kept below 1 MB so mutation stays quick) and the bad inputs.
+find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/bad-input" -type f \
+    \( -name '*.json' -o -name '*.keras' \) ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \;
+"$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=artifacts/ -print_final_stats=1 2>&1 | tail -25

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Writes Tests/NetVizTests/Fixtures/tf: small Keras models run by TensorFlow, for netviz's executor tests.
+
+Run inside a virtualenv with TensorFlow (CI never needs it; the outputs are committed):
+    python3 -m venv /work/venv-tf5 && /work/venv-tf5/bin/pip install tensorflow-cpu numpy
+    /work/venv-tf5/bin/python Tools/make-fixtures.py
+
+For each case it writes Tests/NetVizTests/Fixtures/tf/<case>/:
+  weights.safetensors   every weight as '<layer name>/<weight name>' (Keras 3's variable.path), F32 (F16 for
+                        mobilenet_025_32, which also tests the F16 reader); absent when the case uses the seeded init
+  inputs.safetensors    each model input, keyed by its input layer name
+  expected.safetensors  Keras's output of the listed layers, keyed by layer name (model outputs + chosen intermediates)
+and manifest.json (versions, cases, descriptions). mobilenet_025_32 also gets input.npy and output.npy (the CLI test).
+
+Weights and inputs come from netviz's seeded init (Sources/NetViz/Executor/SeededInit.swift), reimplemented below in
+NumPy, so the numbers are the same on both sides; the files still carry them so the readers are tested.
+"""
+import json
+import os
+import struct
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+import keras
+import tensorflow as tf
+from keras import layers as L
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NetVizTests", "Fixtures", "tf")
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+
+
+# ---- netviz's seeded init (SeededInit.swift), bit for bit --------------------------------------------------------
+def fnv1a64(text):
+    h = 0xCBF29CE484222325
+    for b in text.encode("utf-8"):
+        h ^= b
+        h = (h * 0x100000001B3) & MASK
+    return h
+
+
+def uniforms(key, count, seed=0):
+    start = np.uint64(seed ^ fnv1a64(key))
+    i = np.arange(1, count + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = start + i * np.uint64(GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
+
+
+def seeded_weight(layer, name, shape, seed=0):
+    count = int(np.prod(shape)) if len(shape) else 1
+    u = uniforms(f"{layer}/{name}", count, seed)
+    if name in ("kernel", "depthwise_kernel", "pointwise_kernel"):
+        field = int(np.prod(shape[:-2])) if len(shape) >= 2 else 1
+        fan_in = (shape[-2] if len(shape) >= 2 else shape[0]) * field
+        fan_out = shape[-1] * field
+        limit = np.float32(np.sqrt(6.0 / max(fan_in + fan_out, 1)))
+        v = (np.float32(2) * u - np.float32(1)) * limit
+    elif name in ("gamma", "moving_variance"):
+        v = np.float32(0.5) + u
+    else:
+        v = np.float32(0.1) * (np.float32(2) * u - np.float32(1))
+    return v.astype(np.float32).reshape(shape)
+
+
+def seeded_input(name, dims, seed=0):
+    u = uniforms(f"input/{name}", int(np.prod(dims)), seed)
+    return (np.float32(2) * u - np.float32(1)).reshape([1] + list(dims))
+
+
+# ---- file formats -------------------------------------------------------------------------------------------
+def write_safetensors(path, tensors, dtype="F32"):
+    header, blobs, offset = {}, [], 0
+    np_dtype = {"F32": "<f4", "F16": "<f2"}[dtype]
+    for name in sorted(tensors):
+        data = np.ascontiguousarray(tensors[name], dtype=np_dtype).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    header["__metadata__"] = {"format": "netviz", "naming": "<layer name>/<weight name>"}
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+
+
+# ---- models (each mirrored in Tests/NetVizTests/Executor/TFFixtureModels.swift) --------------------------------
+def inp(shape, name="input"):
+    return keras.Input(shape=shape, name=name)
+
+
+def single(name, shape, layer):
+    x = inp(shape)
+    return keras.Model(x, layer(x), name=name)
+
+
+def case_activations():
+    x = inp((3, 8))
+    s = L.Rescaling(4.0, name="scale4")(x)  # inputs in [-4, 4)
+    outs = [L.Activation(f, name=f"act_{f}")(s) for f in ACTIVATIONS]
+    return keras.Model(x, outs, name="activations")
+
+
+ACTIVATIONS = ["linear", "relu", "relu6", "sigmoid", "softmax", "silu", "swish", "gelu", "tanh", "elu", "selu",
+               "softplus", "softsign", "exponential", "mish", "celu", "glu", "hard_silu", "hard_swish",
+               "hard_sigmoid", "hard_tanh", "leaky_relu", "log_softmax", "log_sigmoid"]
+
+
+def case_merges():
+    x = inp((4, 5, 3))
+    a = L.GlobalAveragePooling2D(keepdims=True, name="gap")(x)
+    added = L.Add(name="add")([x, a])  # (4,5,3) + (1,1,3): broadcasting
+    doubled = L.Rescaling(2.0, offset=-0.5, name="rescale")(x)
+    mult = L.Multiply(name="multiply")([added, doubled, x])
+    cat = L.Concatenate(name="concat_last")([mult, x])
+    cat1 = L.Concatenate(axis=1, name="concat_rows")([cat, cat])
+    return keras.Model(x, cat1, name="merges")
+
+
+def case_shapes():
+    x = inp((6, 5, 4))
+    p = L.ZeroPadding2D(((1, 2), (0, 1)), name="pad")(x)
+    c = L.Cropping2D(((2, 0), (1, 2)), name="crop")(p)
+    pf = L.ZeroPadding2D(((1, 0), (2, 1)), data_format="channels_first", name="pad_cf")(c)
+    cf = L.Cropping2D(((0, 1), (1, 0)), data_format="channels_first", name="crop_cf")(pf)
+    r = L.Reshape((-1, 6), name="reshape")(cf)
+    d = L.Dropout(0.5, name="dropout")(r)
+    f = L.Flatten(name="flatten")(d)
+    ff = L.Flatten(data_format="channels_first", name="flatten_cf")(cf)
+    return keras.Model(x, [f, ff], name="shapes")
+
+
+def case_two_block_mobilenet():
+    x = inp((16, 16, 3))
+    y = L.Conv2D(8, 3, strides=2, padding="same", use_bias=False, name="conv1")(x)
+    y = L.BatchNormalization(name="conv1_bn")(y)
+    y = L.ReLU(6.0, name="conv1_relu")(y)
+    for i, (filters, stride) in enumerate([(16, 1), (32, 2)], start=1):
+        if stride != 1:
+            y = L.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{i}")(y)
+        y = L.DepthwiseConv2D(3, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False,
+                              name=f"conv_dw_{i}")(y)
+        y = L.BatchNormalization(name=f"conv_dw_{i}_bn")(y)
+        y = L.ReLU(6.0, name=f"conv_dw_{i}_relu")(y)
+        y = L.Conv2D(filters, 1, padding="same", use_bias=False, name=f"conv_pw_{i}")(y)
+        y = L.BatchNormalization(name=f"conv_pw_{i}_bn")(y)
+        y = L.ReLU(6.0, name=f"conv_pw_{i}_relu")(y)
+    y = L.GlobalAveragePooling2D(name="gap")(y)
+    y = L.Dense(10, name="logits")(y)
+    y = L.Activation("softmax", name="predictions")(y)
+    return keras.Model(x, y, name="two_block_mobilenet")
+
+
+def case_article():
+    """The seed article's code, as written, at the smallest resolution where it runs (see RESOLUTION note)."""
+    def block(x, filters, strides):
+        x = L.DepthwiseConv2D(kernel_size=3, strides=strides, padding="same")(x)
+        x = L.BatchNormalization()(x)
+        x = L.ReLU()(x)
+        x = L.Conv2D(filters=filters, kernel_size=1, strides=1)(x)
+        x = L.BatchNormalization()(x)
+        return L.ReLU()(x)
+
+    x_in = L.Input(shape=(ARTICLE_RES, ARTICLE_RES, 3))
+    x = L.Conv2D(filters=32, kernel_size=3, strides=2, padding="same")(x_in)
+    x = L.BatchNormalization()(x)
+    x = L.ReLU()(x)
+    for filters, strides in [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1),
+                             (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]:
+        x = block(x, filters, strides)
+    x = L.AvgPool2D(pool_size=7, strides=1, data_format="channels_first")(x)
+    out = L.Dense(units=1000, activation="softmax")(x)
+    return keras.Model(inputs=x_in, outputs=out)
+
+
+# The article pools channels_first over (W, C) = (ceil(R/32), 1024) with a 7-wide window, so it needs
+# ceil(R/32) >= 7: R >= 193. At 32x32 (the issue's wish) Keras refuses to build it; 193 is the smallest that works.
+ARTICLE_RES = 193
+
+# name -> (builder, extra layers to record besides the outputs, weight dtype or None for seeded-only, description)
+CASES = {
+    "conv2d_same_stride2": (lambda: single("m", (9, 9, 4), L.Conv2D(5, 3, strides=2, padding="same", name="conv")),
+                            [], "F32", "Conv2D 3x3 stride 2 'same' on an odd size (asymmetric padding), bias"),
+    "conv2d_same_even": (lambda: single("m", (8, 8, 3), L.Conv2D(4, (3, 2), strides=2, padding="same", use_bias=False,
+                                                                  activation="relu", name="conv")),
+                         [], "F32", "Conv2D 3x2 stride 2 'same' on an even size, relu, no bias"),
+    "conv2d_dilated": (lambda: single("m", (9, 10, 3), L.Conv2D(4, 3, dilation_rate=2, padding="same", name="conv")),
+                       [], "F32", "Conv2D 3x3 dilation 2 'same'"),
+    "conv2d_valid_dilated": (lambda: single("m", (9, 9, 3), L.Conv2D(4, 3, dilation_rate=(2, 1), name="conv")),
+                             [], "F32", "Conv2D 3x3 dilation (2, 1) 'valid'"),
+    "conv2d_groups": (lambda: single("m", (7, 7, 6), L.Conv2D(4, 3, groups=2, padding="same", name="conv")),
+                      [], "F32", "Conv2D groups=2"),
+    "conv2d_channels_first": (lambda: single("m", (3, 8, 7), L.Conv2D(4, 3, strides=2, padding="same",
+                                                                      data_format="channels_first", name="conv")),
+                              [], "F32", "Conv2D data_format='channels_first'"),
+    "depthwise": (lambda: single("m", (9, 9, 3), L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2,
+                                                                   activation="relu6", name="dw")),
+                  [], "F32", "DepthwiseConv2D stride 2 'same', depth_multiplier 2, bias, relu6"),
+    "depthwise_valid": (lambda: single("m", (8, 8, 4), L.DepthwiseConv2D((3, 2), dilation_rate=2, use_bias=False,
+                                                                         name="dw")),
+                        [], "F32", "DepthwiseConv2D 3x2 dilation 2 'valid'"),
+    "separable": (lambda: single("m", (8, 8, 3), L.SeparableConv2D(6, 3, padding="same", depth_multiplier=2,
+                                                                   activation="tanh", name="sep")),
+                  [], "F32", "SeparableConv2D depth_multiplier 2, bias, tanh"),
+    "dense_rank4": (lambda: single("m", (3, 2, 4), L.Dense(5, activation="sigmoid", name="dense")),
+                    [], "F32", "Dense on a rank-4 input (per position)"),
+    "dense_rank2": (lambda: single("m", (12,), L.Dense(7, use_bias=False, activation="softmax", name="dense")),
+                    [], "F32", "Dense on a rank-2 input, softmax"),
+    "batchnorm": (lambda: single("m", (5, 5, 4), L.BatchNormalization(epsilon=1e-2, name="bn")),
+                  [], "F32", "BatchNormalization (inference) with non-trivial statistics"),
+    "batchnorm_axis1": (lambda: single("m", (4, 5, 3), L.BatchNormalization(axis=1, center=False, name="bn")),
+                        [], "F32", "BatchNormalization axis=1, no beta"),
+    "relu_layer": (lambda: single("m", (4, 6), L.ReLU(max_value=0.6, negative_slope=0.1, threshold=0.2, name="relu")),
+                   [], "F32", "ReLU with max_value, negative_slope and threshold"),
+    "activations": (case_activations, [], "F32", "every keras.activations function netviz names"),
+    "pool_max_same": (lambda: single("m", (9, 8, 3), L.MaxPooling2D(3, strides=2, padding="same", name="pool")),
+                      [], "F32", "MaxPooling2D 3x3 stride 2 'same'"),
+    "pool_avg_same": (lambda: single("m", (9, 8, 3), L.AveragePooling2D(3, strides=2, padding="same", name="pool")),
+                      [], "F32", "AveragePooling2D 'same' (padding excluded from the mean)"),
+    "pool_avg_valid": (lambda: single("m", (7, 6, 2), L.AveragePooling2D(2, name="pool")),
+                       [], "F32", "AveragePooling2D 2x2 'valid'"),
+    "pool_channels_first_on_nhwc": (lambda: single("m", (5, 9, 8), L.AveragePooling2D(3, strides=1,
+                                                                                     data_format="channels_first",
+                                                                                     name="pool")),
+                                    [], "F32", "the article's bug: channels_first AvgPool on NHWC data"),
+    "pool_max_channels_first": (lambda: single("m", (3, 6, 6), L.MaxPooling2D(2, data_format="channels_first",
+                                                                             name="pool")),
+                                [], "F32", "MaxPooling2D channels_first"),
+    "global_pooling": (lambda: (lambda x: keras.Model(x, [L.GlobalAveragePooling2D(name="gap")(x),
+                                                          L.GlobalMaxPooling2D(keepdims=True, name="gmp")(x),
+                                                          L.GlobalAveragePooling2D(data_format="channels_first",
+                                                                                   keepdims=True, name="gap_cf")(x)],
+                                                       name="m"))(inp((4, 5, 3))),
+                       [], "F32", "GlobalAverage/MaxPooling2D, keepdims, channels_first"),
+    "merges": (case_merges, ["add", "multiply", "concat_last"], "F32", "Add (broadcast), Multiply, Concatenate, Rescaling"),
+    "shapes": (case_shapes, ["pad", "crop", "pad_cf", "crop_cf", "reshape"], "F32",
+               "ZeroPadding2D, Cropping2D (both formats), Reshape(-1), Dropout, Flatten (both formats)"),
+    "two_block_mobilenet": (case_two_block_mobilenet, ["conv1_relu", "conv_pw_1_relu", "conv_pw_2_relu", "logits"],
+                            "F32", "MobileNet stem + 2 depthwise-separable blocks + GAP + Dense"),
+    "mobilenet_025_32": (lambda: keras.applications.MobileNet(alpha=0.25, input_shape=(32, 32, 3), weights=None),
+                         ["conv1_relu", "conv_pw_6_relu", "conv_pw_13_relu", "conv_preds"], "F16",
+                         "keras.applications.MobileNet(alpha=0.25, input_shape=(32, 32, 3), weights=None)"),
+    "article_193": (case_article, ["re_lu_26"], None,
+                    f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
+                    "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
+}
+
+
+def main():
+    only = set(sys.argv[1:])
+    os.makedirs(ROOT, exist_ok=True)
+    manifest_path = os.path.join(ROOT, "manifest.json")
+    manifest = {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
+                "article_resolution": ARTICLE_RES, "cases": {}}
+    if only and os.path.exists(manifest_path):
+        manifest["cases"] = json.load(open(manifest_path))["cases"]
+    for name, (build, extra, dtype, description) in CASES.items():
+        if only and name not in only:
+            continue
+        keras.backend.clear_session()
+        model = build()
+        out_dir = os.path.join(ROOT, name)
+        os.makedirs(out_dir, exist_ok=True)
+        weights = {}
+        for layer in model.layers:
+            values = []
+            for w in layer.weights:
+                v = seeded_weight(layer.name, w.name, list(w.shape))
+                if dtype == "F16":
+                    v = v.astype(np.float16).astype(np.float32)  # what the F16 file holds, exactly
+                weights[w.path] = v
+                values.append(v)
+            if values:
+                layer.set_weights(values)
+        inputs = {t.name.split(":")[0]: None for t in model.inputs}
+        input_layers = [l for l in model.layers if isinstance(l, keras.layers.InputLayer)]
+        feed = {l.name: seeded_input(l.name, l.batch_shape[1:]) for l in input_layers}
+        assert len(feed) == len(model.inputs)
+        names = [n.split("/")[0] for n in model.output_names] if hasattr(model, "output_names") else []
+        outputs = [o for o in (model.outputs)]
+        out_layers = [o._keras_history[0].name for o in outputs]
+        record = list(dict.fromkeys(out_layers + extra))
+        probe = keras.Model(model.inputs, [model.get_layer(n).output for n in record])
+        x = [feed[l.name] for l in input_layers]
+        arg = x if len(x) > 1 else x[0]
+        try:
+            got = probe(arg, training=False)
+        except tf.errors.UnimplementedError:
+            # TensorFlow's CPU Conv2D has no NCHW kernel; XLA compiles the same graph with one.
+            got = tf.function(lambda t: probe(t, training=False), jit_compile=True)(arg)
+            manifest_note = "computed with XLA (jit_compile=True): TensorFlow's CPU Conv2D op has no NCHW kernel"
+        else:
+            manifest_note = None
+        got = got if isinstance(got, (list, tuple)) else [got]
+        expected = {n: np.asarray(v, dtype=np.float32) for n, v in zip(record, got)}
+        for f in ("weights.safetensors",):
+            p = os.path.join(out_dir, f)
+            if os.path.exists(p):
+                os.remove(p)
+        if dtype is not None and weights:
+            write_safetensors(os.path.join(out_dir, "weights.safetensors"), weights, dtype)
+        write_safetensors(os.path.join(out_dir, "inputs.safetensors"), feed)
+        write_safetensors(os.path.join(out_dir, "expected.safetensors"), expected)
+        if name == "mobilenet_025_32":
+            np.save(os.path.join(out_dir, "input.npy"), feed[input_layers[0].name])
+            np.save(os.path.join(out_dir, "output.npy"), expected[out_layers[0]])
+        manifest["cases"][name] = {
+            "description": description, "model_name": model.name, "inputs": [l.name for l in input_layers],
+            "outputs": out_layers, "recorded": record, "weights": dtype is not None and bool(weights),
+            "weight_dtype": dtype, "params": int(model.count_params()),
+            "note": manifest_note,
+            "max_abs_output": float(max(np.abs(v).max() for v in expected.values())),
+        }
+        print(f"{name}: {model.count_params()} params, recorded {', '.join(record)}")
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
