@@ -174,12 +174,6 @@ import Testing
 
     @Test(arguments: badInputs.indices)
     func badInputGetsOneClearLine(index: Int) throws {
-        let (arguments, message) = Self.badInputs[index]
-        let result = try CLI.run(arguments)
-        #expect(result.status != 0)
-        #expect(result.status < 128, "crashed with a signal")
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-        #expect(result.stderr.contains(message), "\(result.stderr)")
+        try CLI.expectOneLineError(Self.badInputs[index].0, Self.badInputs[index].1)
     }
 }

@@ -118,21 +118,16 @@ public enum BlockComparison {
             let shape = node.name == "depthwise" ? "\(k)x\(block.channels) dw" : "1x1x\(block.channels)x\(block.filters)"
             table.rows.append(row("  \(node.name)", block, shape, macs: layer.macs, params: layer.params))
         }
+        // The paper's cumulative rows: alpha first, then rho on top of it.
         var current = block
-        if let alpha {
-            current = current.scaled(alpha: alpha)
+        let multipliers: [(String, (ConvolutionBlock) -> ConvolutionBlock)] =
+            (alpha.map { a in [("Width multiplier α = \(a)", { $0.scaled(alpha: a) })] } ?? [])
+            + (rho.map { r in [("Resolution multiplier ρ = \(r)", { $0.scaled(rho: r) })] } ?? [])
+        for (label, scale) in multipliers {
+            current = scale(current)
             let stats = try current.separable()
             table.rows.append(
-                row("Width multiplier α = \(alpha)", current,
-                    "\(k)x\(current.channels) dw + 1x1x\(current.channels)x\(current.filters)",
-                    macs: stats.totalMACs, params: stats.totalParams))
-        }
-        if let rho {
-            current = current.scaled(rho: rho)
-            let stats = try current.separable()
-            table.rows.append(
-                row("Resolution multiplier ρ = \(rho)", current,
-                    "\(k)x\(current.channels) dw + 1x1x\(current.channels)x\(current.filters)",
+                row(label, current, "\(k)x\(current.channels) dw + 1x1x\(current.channels)x\(current.filters)",
                     macs: stats.totalMACs, params: stats.totalParams))
         }
         let ratio = Double(separable.totalMACs) / Double(standard.totalMACs)

@@ -74,6 +74,18 @@ struct CLIResult {
 }
 
 enum CLI {
+    /// Bad input: a non-zero exit without a crash, nothing on stdout, one line on stderr containing `message`.
+    static func expectOneLineError(
+        _ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let result = try run(arguments)
+        #expect(result.status != 0, sourceLocation: sourceLocation)
+        #expect(result.status < 128, "crashed with a signal", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(message), "\(result.stderr)", sourceLocation: sourceLocation)
+    }
+
     /// The test bundle sits beside the products it was built with.
     static var executable: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
