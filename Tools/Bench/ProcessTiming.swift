@@ -49,6 +49,21 @@ struct ProcessTiming {
         return (ms, usage.ru_maxrss)
     }
 
+    /// Standard output of one run (for figures a program reports itself).
+    static func output(_ command: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure.exit(command.joined(separator: " "), process.terminationStatus) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func measure(_ command: [String], runs: Int, warmups: Int) throws -> ProcessTiming {
         for _ in 0..<warmups { _ = try runOnce(command) }
         var times: [Double] = []

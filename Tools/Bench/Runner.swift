@@ -75,17 +75,8 @@ struct Runner {
             }
         }
 
-        let configs = (try? FileManager.default.contentsOfDirectory(atPath: "Tests/NetVizTests/Fixtures/keras/configs"))?
-            .filter { $0.hasSuffix(".json") }.sorted() ?? []
-        for config in smoke ? Array(configs.prefix(1)) : configs {
-            let path = "Tests/NetVizTests/Fixtures/keras/configs/" + config
-            guard let timing = try? ProcessTiming.measure([netviz, "summary", path], runs: smoke ? 3 : 11, warmups: 2) else {
-                say("| `netviz summary \(config)` | cannot read Keras files in this build | | | | | | | |")
-                continue
-            }
-            let keras = peers ? try? ProcessTiming.measure([python!, peerScript, "summary-config", path], runs: peerRuns, warmups: 0) : nil
-            row("`netviz summary \(config)`", timing, "Keras: model_from_json + summary()", keras)
-        }
+        try kerasFiles(peers: peers, peerRuns: peerRuns)
+        try verify(peers: peers)
         say()
 
         try scaling()
@@ -99,6 +90,62 @@ struct Runner {
         for (name, value, met) in targets { say("| \(name) | \(value) | \(met.map { $0 ? "yes" : "**no**" } ?? "not measured") |") }
         say()
         if let docsPath { try writeDoc(docsPath) }
+    }
+
+    /// `netviz summary` of every Keras model file in the fixtures, beside Keras loading and summarising the same JSON.
+    mutating func kerasFiles(peers: Bool, peerRuns: Int) throws {
+        let folders = ["Tests/NetVizTests/Fixtures/keras/configs", "Tests/NetVizTests/Fixtures/keras/extra"]
+        var files: [String] = []
+        for folder in folders {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            files += names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".keras") }.sorted().map { "\(folder)/\($0)" }
+        }
+        // Expected-results files sit beside the configs in extra/; they are not models.
+        files = files.filter { !$0.hasSuffix(".expected.json") }
+        let limits = ["InceptionV3.json": 50.0, "NASNetMobile.json": 100.0]
+        for path in smoke ? Array(files.prefix(1)) : files {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            guard let timing = try? ProcessTiming.measure([netviz, "summary", path], runs: smoke ? 3 : 11, warmups: 2) else {
+                say("| `netviz summary \(name)` | failed (cannot read it in this build) | | | | | | | |")
+                continue
+            }
+            let keras = peers && path.hasSuffix(".json")
+                ? try? ProcessTiming.measure([python!, peerScript, "summary-config", path], runs: peerRuns, warmups: 0) : nil
+            row("`netviz summary \(name)`", timing, path.hasSuffix(".json") ? "Keras: model_from_json + summary()" : "", keras)
+            if let limit = limits[name] {
+                target("import + summary of \(name) under \(Int(limit)) ms (issue 6)", "\(ms(timing.medianMs)) ms", timing.medianMs < limit)
+            }
+        }
+    }
+
+    /// `netviz verify mobilenet`: the executor's forward pass (as it reports it) beside TensorFlow's tf.function.
+    mutating func verify(peers: Bool) throws {
+        let runs = smoke ? 1 : 7
+        guard let whole = try? ProcessTiming.measure([netviz, "verify", "mobilenet"], runs: runs, warmups: smoke ? 0 : 1) else {
+            say("| `netviz verify mobilenet` | failed or not in this build | | | | | | | |")
+            return
+        }
+        var forward: [Double] = []
+        for _ in 0..<runs {
+            let output = (try? ProcessTiming.output([netviz, "verify", "mobilenet"])) ?? ""
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Forward pass") }),
+                let value = line.split(separator: ":").last?.split(separator: " ").first, let number = Double(value)
+            {
+                forward.append(number)
+            }
+        }
+        forward.sort()
+        let median = forward.isEmpty ? nil : forward[forward.count / 2]
+        var tf: Double? = nil
+        if peers, let text = try? ProcessTiming.output([python!, peerScript, "forward-mobilenet", smoke ? "3" : "21"]) {
+            tf = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        row("`netviz verify mobilenet` (whole process)", whole, "", nil)
+        say("| MobileNet-224 forward pass, batch 1 (in-process) | \(median.map(ms) ?? "?") | \(forward.count) | | TensorFlow tf.function forward | \(tf.map(ms) ?? "missing") | \(smoke ? 3 : 21) | | \(tf.flatMap { t in median.map { String(format: "%.2fx", t / $0) } } ?? "") |")
+        target("verify: forward pass under 300 ms (issue 5)", median.map { "\(ms($0)) ms" } ?? "?", median.map { $0 < 300 })
+        target("verify: forward pass within 3x of TensorFlow", tf.flatMap { t in median.map { String(format: "%.1fx TensorFlow's %.1f ms", $0 / t, t) } } ?? "peer missing",
+               tf.flatMap { t in median.map { $0 <= 3 * t } })
+        target("verify: peak memory under 200 MiB", String(format: "%.0f MiB", whole.peakMiB), whole.peakMiB < 200)
     }
 
     mutating func row(_ name: String, _ ours: ProcessTiming, _ peerName: String, _ peer: ProcessTiming?) {
