@@ -11,42 +11,13 @@ struct CompareCommand: ParsableCommand {
     )
 }
 
-/// Output options every comparison shares.
-struct ComparisonOutput: ParsableArguments {
-    @Option(help: "text, markdown, json or csv.")
-    var format: SummaryFormat = .text
-
-    @Flag(help: "Plain ASCII borders instead of box drawing.")
-    var ascii = false
-
-    @Option(name: .customLong("line-length"), parsing: .unconditional, help: "Total width of the text table.")
-    var lineLength: Int?
-
-    @Option(help: "Also draw a bar chart of the compared MACs and params (.svg or .png).")
-    var chart: String?
-
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
-    var output: String?
-
-    func emit(_ table: ReportTable, chartColumns: [String]) throws {
-        if let chart {
-            guard chart.hasSuffix(".svg") || chart.hasSuffix(".png") else {
-                throw NetVizError.invalidOption(option: "--chart", message: "must end in .svg or .png, got '\(chart)'")
-            }
-        }
-        let text = try table.render(format, lineLength: lineLength, ascii: ascii)
-        if let chart { try BarChart(table, columns: chartColumns).write(to: chart) }
-        if let output { try OutputFile.write(text, to: output) } else { print(text, terminator: "") }
-    }
-}
-
 struct CompareModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "One row per model (ratios to the first); one model with lists of --alpha and --resolution gives the grid."
     )
 
-    @Argument(help: "Zoo models to compare (see `netviz models`).")
+    @Argument(help: "Zoo models (see `netviz models`) or Keras model files (.json, .keras) to compare.")
     var models: [String] = []
 
     @Option(parsing: .unconditional, help: "Width multipliers, comma-separated.")
@@ -64,7 +35,7 @@ struct CompareModelsCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Include the classifier on top.")
     var includeTop: Bool = true
 
-    @OptionGroup var output: ComparisonOutput
+    @OptionGroup var output: TableOutputOptions
 
     func run() throws {
         guard !models.isEmpty else {
@@ -85,7 +56,7 @@ struct CompareModelsCommand: ParsableCommand {
                     var options = base
                     options.alpha = a
                     options.resolution = r
-                    let stats = try ModelStatistics(Zoo.build(models[0], options))
+                    let stats = try ModelStatistics(ModelOptions.load(models[0], zoo: options))
                     entries.append(.init(label: models[0], stats: stats, alpha: a, resolution: r))
                 }
             }
@@ -99,15 +70,16 @@ struct CompareModelsCommand: ParsableCommand {
                 var options = base
                 if !alphas.isEmpty { options.alpha = alphas.count == 1 ? alphas[0] : alphas[i] }
                 if !resolutions.isEmpty { options.resolution = resolutions.count == 1 ? resolutions[0] : resolutions[i] }
-                let stats = try ModelStatistics(Zoo.build(name, options))
+                let stats = try ModelStatistics(ModelOptions.load(name, zoo: options))
                 entries.append(.init(label: Self.label(name, options), stats: stats))
             }
         }
-        try output.emit(ModelComparison.report(entries), chartColumns: ["macs", "params"])
+        try output.emit(ModelComparison.report(entries))
     }
 
-    /// `mobilenet`, or `mobilenet (α 0.5, 160)` when the options differ from the defaults.
+    /// `mobilenet`, `mobilenet (α 0.5, 160)` when the options differ from the defaults, or a file's name.
     static func label(_ name: String, _ options: ZooOptions) -> String {
+        if ModelOptions.isFile(name) { return URL(fileURLWithPath: name).lastPathComponent }
         var parts: [String] = []
         let defaults = ZooOptions()
         if options.alpha != defaults.alpha { parts.append("α \(options.alpha)") }
@@ -160,7 +132,7 @@ struct CompareBlockCommand: ParsableCommand {
     @Flag(help: "Follow each convolution with BatchNormalization (params only).")
     var batchnorm = false
 
-    @OptionGroup var output: ComparisonOutput
+    @OptionGroup var output: TableOutputOptions
 
     func run() throws {
         let dims = input.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
@@ -176,6 +148,6 @@ struct CompareBlockCommand: ParsableCommand {
         block.padding = padding
         block.bias = bias
         block.batchNorm = batchnorm
-        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho), chartColumns: ["macs", "params"])
+        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho))
     }
 }

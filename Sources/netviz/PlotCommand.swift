@@ -85,7 +85,7 @@ struct PlotCommand: ParsableCommand {
             plotFormat = parsed
         }
         try options.validate()
-        let stats = try ModelStatistics(source.load())
+        let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
         let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }

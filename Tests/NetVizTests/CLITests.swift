@@ -76,7 +76,7 @@ import Testing
         (["summary", "--line-length", "10"], "option --line-length: 10 is too narrow"),
         (["summary", "-o", "/nonexistent-dir/summary.txt"], "/nonexistent-dir/summary.txt: cannot write: directory /nonexistent-dir does not exist"),
         (["summary", "-o", "/"], "/: cannot write"),
-        (["summary", "model.json"], "model.json: reading Keras model files is not available"),
+        (["summary", "model.json"], "model.json: no such file"),
         (["summary", "--pooling", "avg"], "option --pooling: applies only with --no-include-top"),
         (["plot", "--rankdir", "XY", "-o", "/tmp/netviz-never.png"], "XY"),
         (["plot", "--heat", "flops", "-o", "/tmp/netviz-never.png"], "option --heat: must be macs or params, got 'flops'"),

@@ -63,6 +63,22 @@ import Testing
         #expect(abs((rows[1]["macs_vs_first"] as? Double ?? 0) - Double(convMACs) / Double(mobileMACs)) < 1e-12)
     }
 
+    /// Keras files compare like zoo models: Keras's own MobileNet config costs exactly what the zoo's does.
+    @Test func kerasFilesCompareWithZooModels() throws {
+        let file = Fixtures.url("keras/configs/MobileNet_alpha1.0_224.json").path
+        let result = try CLI.run(["compare", "mobilenet", file, Fixtures.url("keras/configs/ResNet50.json").path, "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        try #require(rows.count == 3)
+        #expect(rows[1]["model"] as? String == "MobileNet_alpha1.0_224.json")
+        #expect(rows[1]["macs"] as? Int64 == 568_740_352)
+        #expect(rows[1]["params"] as? Int64 == 4_253_864)
+        #expect(rows[1]["macs_vs_first"] as? Double == 1)
+        let resnet = try Fixtures.object("keras/expected/ResNet50.json")
+        #expect(rows[2]["params"] as? Int64 == resnet["total_params"] as? Int64)
+    }
+
     /// The 16-cell alpha x resolution grid equals the measured MACs and Keras's params exactly.
     @Test func gridEqualsReference() throws {
         let result = try CLI.run([
@@ -167,6 +183,7 @@ import Testing
         (["compare", "mobilenet", "--alpha", "1,0"], "option --alpha: must be in (0, 16], got 0.0"),
         (["compare", "mobilenet", "--alpha", "1,x"], "option --alpha: 'x' in '1,x' is not a number"),
         (["compare", "mobilenet", "resnet"], "unknown model 'resnet'"),
+        (["compare", "Tests/NetVizTests/Fixtures/keras/configs/VGG16.json", "--alpha", "0.5,1"], "option --alpha: applies only to zoo models, not to the file"),
         (["compare"], "give at least one model"),
         (["compare", "mobilenet", "--chart", "/tmp/netviz-chart.gif"], "option --chart: must end in .svg or .png"),
         (["summary", "--chart", "/tmp/netviz-chart.svg"], "option --chart: applies only with --by-type"),

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-60}
-swift build --scratch-path .build -c debug --product netviz-fuzz 2>&1 | tail -3
-bin=$(swift build --scratch-path .build -c debug --show-bin-path)/netviz-fuzz
+flags=(--scratch-path .build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -g)
+swift build "${flags[@]}" --product netviz-fuzz 2>&1 | tail -3
+bin=$(swift build "${flags[@]}" --show-bin-path)/netviz-fuzz
 fixtures=../../Tests/NetVizTests/Fixtures
 seeds=.build/seeds
 corpus=.build/corpus

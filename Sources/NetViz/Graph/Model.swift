@@ -7,8 +7,19 @@ public struct Node: Sendable {
     public let inbound: [Int]
     public let inputSpecs: [TensorSpec]
     public let output: TensorSpec
+    /// The Keras class; a nested model, keras.ops node or imported unknown class names its own.
+    /// Stored, because reports and lint read it for every node.
+    public let className: String
 
-    public var className: String { type(of: layer).className }
+    init(index: Int, name: String, layer: any Layer, inbound: [Int], inputSpecs: [TensorSpec], output: TensorSpec) {
+        self.index = index
+        self.name = name
+        self.layer = layer
+        self.inbound = inbound
+        self.inputSpecs = inputSpecs
+        self.output = output
+        className = (layer as? any InstanceClassName)?.instanceClassName ?? type(of: layer).className
+    }
 }
 
 /// An immutable layer graph in topological order, the single value every report, plot and check reads.

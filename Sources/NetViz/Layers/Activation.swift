@@ -12,7 +12,14 @@ public struct Activation: Layer {
 
     public var activation: ActivationFunction? { function }
 
-    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { inputs[0] }
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        // glu splits the last axis in two halves (a * sigmoid(b)), so it halves that axis.
+        guard function == .glu else { return inputs[0] }
+        var dims = inputs[0].dims
+        guard let last = dims.last, last % 2 == 0 else { throw LayerProblem("glu needs an even last axis, got \(inputs[0])") }
+        dims[dims.count - 1] = last / 2
+        return TensorSpec(dims, dtype: inputs[0].dtype)
+    }
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
 
     /// Element-wise: no multiply-accumulates in the paper's convention.

@@ -47,6 +47,7 @@ public enum LayerCatalog {
         BatchNormalization.self, ReLU.self, Activation.self, AveragePooling2D.self, MaxPooling2D.self,
         GlobalAveragePooling2D.self, GlobalMaxPooling2D.self, Flatten.self, Reshape.self, Dropout.self,
         ZeroPadding2D.self, Cropping2D.self, Add.self, Multiply.self, Concatenate.self, Rescaling.self,
+        LayerNormalization.self, Normalization.self, LayerScale.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

@@ -51,7 +51,8 @@ enum PlotBuilder {
         var graph: [PlotDescription.Attribute] = [
             .init("rankdir", .plain(options.rankdir.rawValue)),
             .init("dpi", .plain(String(options.dpi))),
-            .init("splines", .plain("ortho")),
+            // Not Keras's splines="ortho": Graphviz 2.43's orthogonal router aborts the whole process
+            // ("Trapezoid-table overflow") on some branching graphs, so netviz keeps the default splines.
             .init("fontname", .plain(font)),
         ]
         if let title = options.title {

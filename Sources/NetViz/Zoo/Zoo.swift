@@ -11,8 +11,10 @@ public struct ZooOptions: Sendable, Equatable {
 
     public init() {}
 
-    /// Which options differ from the defaults, by CLI name (a model that ignores one says so).
-    func changed(from defaults: ZooOptions = ZooOptions()) -> [String] {
+    /// Which options differ from the defaults, by CLI name (a model that does not take one says so;
+    /// a Keras file takes none of them).
+    public var changedOptionNames: [String] {
+        let defaults = ZooOptions()
         var names: [String] = []
         if alpha != defaults.alpha { names.append("--alpha") }
         if resolution != defaults.resolution { names.append("--resolution") }
@@ -61,7 +63,7 @@ public struct ZooEntry: Sendable {
 
     public func build(_ options: ZooOptions = ZooOptions()) throws -> Model {
         try options.validate()
-        if let ignored = options.changed().first(where: { !self.options.contains($0) }) {
+        if let ignored = options.changedOptionNames.first(where: { !self.options.contains($0) }) {
             throw NetVizError.invalidOption(option: ignored, message: "model '\(name)' does not take this option")
         }
         return try make(options)

@@ -1,0 +1,100 @@
+import Foundation
+
+/// What running one layer produced: its output and what its kernel counted.
+public struct LayerRun: Sendable {
+    public let index: Int
+    public let output: Tensor
+    /// Multiply-accumulates the kernel performed, for the whole batch.
+    public let countedMACs: Int64
+    /// Elements of the weight tensors the kernel read.
+    public let heldParams: Int64
+    /// The weight tensors the layer was given but its kernel never read.
+    public let unusedWeights: [String]
+}
+
+/// Runs a `Model` on real tensors, layer by layer in graph order, with one kernel per layer kind
+/// (`KernelRegistry`). Tensors are freed after their last consumer, so memory stays near the largest live set.
+public struct Executor: Sendable {
+    public var registry: KernelRegistry
+    public var mode: ExecutionMode
+
+    public init(registry: KernelRegistry = .standard, mode: ExecutionMode = .fast) {
+        self.registry = registry
+        self.mode = mode
+    }
+
+    /// Runs `model` on `inputs` (one per model input, each [batch] + the input's dims, same batch).
+    /// `observe` sees every layer's run (return value ignored); `keepAll` keeps every output in the result.
+    /// Returns the model outputs in `model.outputIndices` order and, with `keepAll`, every layer's output.
+    @discardableResult
+    public func run(
+        _ model: Model, weights: WeightStore, inputs: [Tensor], keepAll: Bool = false,
+        observe: (LayerRun) throws -> Void = { _ in }
+    ) throws -> (outputs: [Tensor], all: [Int: Tensor]) {
+        guard inputs.count == model.inputIndices.count else {
+            throw NetVizError.graph("model '\(model.name)' takes \(model.inputIndices.count) input(s), got \(inputs.count)")
+        }
+        var batch: Int? = nil
+        for (input, index) in zip(inputs, model.inputIndices) {
+            let node = model.nodes[index]
+            guard input.rank == node.output.rank, input.shape.dropFirst().elementsEqual(node.output.dims),
+                let b = input.shape.first, b >= 1
+            else {
+                throw NetVizError.layer(
+                    name: node.name, className: node.className,
+                    message: "input of shape \(input.shapeDescription) does not fit \(node.output) (batch >= 1)")
+            }
+            if let batch, batch != b { throw NetVizError.graph("inputs have different batch sizes (\(batch) and \(b))") }
+            batch = b
+        }
+        // The last node reading each tensor, so it can be freed after.
+        var lastUse = Array(0..<model.nodes.count)
+        for node in model.nodes { for source in node.inbound { lastUse[source] = max(lastUse[source], node.index) } }
+        for index in model.outputIndices { lastUse[index] = model.nodes.count }
+
+        var live: [Int: Tensor] = [:]
+        var all: [Int: Tensor] = [:]
+        for node in model.nodes {
+            guard let kernel = registry.kernel(for: node.className) else {
+                throw NetVizError.layer(
+                    name: node.name, className: node.className,
+                    message: "the executor has no kernel for \(node.className)")
+            }
+            var layerInputs: [Tensor] = []
+            if let position = model.inputIndices.firstIndex(of: node.index) {
+                layerInputs = [inputs[position]]
+            } else {
+                for source in node.inbound {
+                    guard let tensor = live[source] else {
+                        throw NetVizError.graph("layer '\(node.name)' reads '\(model.nodes[source].name)', which has no value")
+                    }
+                    layerInputs.append(tensor)
+                }
+            }
+            var layerWeights: [String: Tensor] = [:]
+            for spec in node.layer.weights(for: node.inputSpecs) {
+                if let tensor = weights["\(node.name)/\(spec.name)"] { layerWeights[spec.name] = tensor }
+            }
+            var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)
+            let output: Tensor
+            do {
+                output = try kernel(node.layer, &context)
+            } catch let error as KernelError {
+                throw NetVizError.layer(name: node.name, className: node.className, message: error.message)
+            }
+            var held: Int64 = 0
+            for name in context.used { held += Int64(layerWeights[name]?.count ?? 0) }
+            let unused = layerWeights.keys.filter { !context.used.contains($0) }.sorted()
+            try observe(
+                LayerRun(index: node.index, output: output, countedMACs: context.macs, heldParams: held, unusedWeights: unused))
+            live[node.index] = output
+            if keepAll { all[node.index] = output }
+            for source in Set(node.inbound) where lastUse[source] == node.index { live[source] = nil }
+        }
+        let outputs = try model.outputIndices.map { index in
+            guard let tensor = live[index] else { throw NetVizError.graph("output '\(model.nodes[index].name)' has no value") }
+            return tensor
+        }
+        return (outputs, all)
+    }
+}

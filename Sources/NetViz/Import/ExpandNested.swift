@@ -1,0 +1,97 @@
+/// `--expand-nested`: the rows of `model.summary(expand_nested=True)`. Each nested model's row is followed by its
+/// layers, named `   └ layer` (three spaces per level, as Keras does), without the InputLayer of a Sequential.
+/// So that the totals still add up, the nested model's own row carries no weights here (Keras repeats its total);
+/// its layers carry them. Indented (for tables) the inner rows have no connections, as Keras prints `-`;
+/// not indented (for plots) they are wired from the nested model's row to its output.
+extension Model {
+    public var hasNestedModels: Bool { nodes.contains { $0.layer is NestedModel || Self.nested($0.layer) != nil } }
+
+    static func nested(_ layer: any Layer) -> NestedModel? {
+        if let nested = layer as? NestedModel { return nested }
+        if let frozen = layer as? FrozenLayer<OneInput>, let nested = frozen.base as? NestedModel { return nested }
+        return nil
+    }
+
+    /// This model with every nested model's layers listed after it (recursively, iteratively bounded by
+    /// the import's nesting limit); the model itself when nothing is nested.
+    /// `indent: false` keeps the layers' own names (for plots, where nesting is drawn, not typed).
+    public func expandingNested(indent: Bool = true) -> Model {
+        guard hasNestedModels else { return self }
+        var nodes: [Node] = []
+        var mapped = [Int](repeating: 0, count: self.nodes.count)
+        for node in self.nodes {
+            mapped[node.index] = nodes.count
+            let inbound = node.inbound.map { mapped[$0] }
+            guard let nested = Self.nested(node.layer) else {
+                nodes.append(Node(index: nodes.count, name: node.name, layer: node.layer, inbound: inbound,
+                                  inputSpecs: node.inputSpecs, output: node.output))
+                continue
+            }
+            let frozen = !(node.layer is NestedModel)
+            nodes.append(Node(
+                index: nodes.count, name: node.name,
+                layer: NestedModelRow(kerasClassName: nested.kerasClassName, name: node.name), inbound: inbound,
+                inputSpecs: node.inputSpecs, output: node.output))
+            // In a plot, later layers read the nested model's output: connect them to its last layer's row.
+            // In a table, as Keras prints it, they read the nested model's row and its layers show no connections.
+            let output = Self.appendInner(
+                nested, header: nodes.count - 1, level: 1, indent: indent, frozen: frozen, to: &nodes)
+            if !indent { mapped[node.index] = output }
+        }
+        return Model(
+            name: name, nodes: nodes, inputIndices: inputIndices.map { mapped[$0] },
+            outputIndices: outputIndices.map { mapped[$0] })
+    }
+
+    /// Appends the rows of `nested` after its header row; returns the row of its output.
+    private static func appendInner(
+        _ nested: NestedModel, header: Int, level: Int, indent: Bool, frozen: Bool, to nodes: inout [Node]
+    ) -> Int {
+        let prefix = indent ? String(repeating: "   ", count: level) + "└ " : ""
+        var mapped = [Int](repeating: header, count: nested.model.nodes.count)
+        for inner in nested.model.nodes {
+            let inbound = !indent ? (inner.inbound.isEmpty ? [header] : inner.inbound.map { mapped[$0] }) : []
+            if nested.kerasClassName == "Sequential", inner.layer is InputLayer { continue }
+            let innerNested = Self.nested(inner.layer)
+            let layer: any Layer
+            if let innerNested {
+                layer = NestedModelRow(kerasClassName: innerNested.kerasClassName, name: inner.name)
+            } else if frozen {
+                layer = FrozenLayer<OneInput>(inner.layer)
+            } else {
+                layer = inner.layer
+            }
+            nodes.append(Node(index: nodes.count, name: prefix + inner.name, layer: layer, inbound: inbound,
+                              inputSpecs: inner.inputSpecs, output: inner.output))
+            mapped[inner.index] = nodes.count - 1
+            if let innerNested, level < 64 {
+                mapped[inner.index] = appendInner(
+                    innerNested, header: nodes.count - 1, level: level + 1, indent: indent,
+                    frozen: frozen || !(inner.layer is NestedModel), to: &nodes)
+            }
+        }
+        return nested.model.outputIndices.first.map { mapped[$0] } ?? header
+    }
+
+    /// A model from nodes already in order (used for expanded views).
+    init(name: String, nodes: [Node], inputIndices: [Int], outputIndices: [Int]) {
+        self.name = name
+        self.nodes = nodes
+        self.inputIndices = inputIndices
+        self.outputIndices = outputIndices
+    }
+}
+
+/// The row of a nested model in an expanded view: its class and output, no weights of its own.
+struct NestedModelRow: Layer, InstanceClassName {
+    static let className = "Functional"
+    static let arity = Arity.one
+    var kerasClassName: String
+    var name: String?
+    var activation: ActivationFunction? { nil }
+    var instanceClassName: String { kerasClassName }
+
+    func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { inputs[0] }
+    func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+    func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}

@@ -1,0 +1,30 @@
+/// A `keras.ops` element-wise operation that Keras serialises as a layer (module `keras.src.ops.numpy`), such as
+/// the `x + 3.0` and `x * (1 / 6)` of MobileNetV3's hard sigmoid: tensor inputs broadcast, constants don't change
+/// the shape. No weights.
+public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
+    public static var className: String { "ElementwiseOp" }
+    public static var arity: Arity { Inputs.arity }
+    /// The op's class, as Keras prints it: `Add`, `Multiply`, `Subtract`, `Divide`, ...
+    public var operation: String
+    /// Constant (non-tensor) arguments, for plots and checks.
+    public var constants: [Double]
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+    public var instanceClassName: String { operation }
+
+    public static var supportedOperations: [String] {
+        ["Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Maximum", "Minimum", "Power"]
+    }
+
+    public init(operation: String, constants: [Double] = [], name: String? = nil) {
+        self.operation = operation
+        self.constants = constants
+        self.name = name
+    }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { try ShapeRules.broadcast(inputs) }
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+
+    /// Element-wise: no multiply-accumulates in the paper's convention (as Add and Multiply layers).
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}

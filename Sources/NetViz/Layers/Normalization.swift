@@ -1,0 +1,43 @@
+/// `keras.layers.Normalization`: `(x - mean) / sqrt(variance)` with statistics over the kept `axis`.
+/// With `mean`/`variance` in the config it has no weights; without them (to be `adapt()`ed) Keras creates
+/// non-trainable `mean` and `variance` of the kept axes' shape and a scalar `count`.
+public struct Normalization: Layer {
+    public static let className = "Normalization"
+    public static let arity = Arity.one
+    /// Axes kept (one statistic per position along them); empty for a single global mean and variance.
+    public var axes: [Int]
+    /// True when the config gives `mean` and `variance` (no weights are created).
+    public var statisticsGiven: Bool
+    public var invert: Bool
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(axes: [Int] = [-1], statisticsGiven: Bool = false, invert: Bool = false, name: String? = nil) {
+        self.axes = axes
+        self.statisticsGiven = statisticsGiven
+        self.invert = invert
+        self.name = name
+    }
+
+    func keptShape(_ input: TensorSpec) throws -> [Int] {
+        let indices = try axes.map { try ShapeRules.dimIndex(axis: $0, rank: input.rank) }
+        guard Set(indices).count == indices.count else { throw LayerProblem("axis \(axes) names an axis twice") }
+        return indices.sorted().map { input.dims[$0] }
+    }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        _ = try keptShape(inputs[0])
+        return TensorSpec(inputs[0].dims, dtype: inputs[0].dtype)
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] {
+        guard !statisticsGiven, let shape = try? keptShape(inputs[0]) else { return [] }
+        return [
+            WeightSpec("mean", shape, trainable: false), WeightSpec("variance", shape, trainable: false),
+            WeightSpec("count", [], trainable: false),
+        ]
+    }
+
+    /// An element-wise affine map: no multiply-accumulates in the paper's convention.
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}

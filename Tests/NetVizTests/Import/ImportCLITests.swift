@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import NetViz
+
+/// `netviz summary|plot FILE` as users run it on Keras files: golden tables and one-line errors.
+@Suite struct ImportCLITests {
+    static let goldenCases: [(String, [String])] = [
+        ("summary-keras-mix.txt", ["summary", Fixtures.url("keras/extra/Mix.json").path]),
+        ("summary-keras-mix-expanded.txt", ["summary", Fixtures.url("keras/extra/Mix.keras").path, "--expand-nested"]),
+        ("summary-keras-sequential.csv", ["summary", Fixtures.url("keras/extra/SmallSequential.keras").path, "--format", "csv"]),
+    ]
+
+    @Test(arguments: goldenCases.map(\.0))
+    func goldenOutput(name: String) throws {
+        let arguments = try #require(Self.goldenCases.first { $0.0 == name }?.1)
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        try Golden.check(result.stdout, "cli/" + name)
+    }
+
+    @Test func jsonAndArchiveGiveTheSameSummary() throws {
+        let json = try CLI.run(["summary", Fixtures.url("keras/configs/MobileNet_alpha1.0_224.json").path])
+        #expect(json.status == 0)
+        #expect(json.stdout == (try CLI.run(["summary", "mobilenet"])).stdout)
+    }
+
+    @Test func plotReadsTheSameModel() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("m.svg").path
+        // (Mix.keras expanded is not drawn to SVG here: Graphviz's ortho router aborts on its layout, `dot` too.)
+        let result = try CLI.run(["plot", Fixtures.url("keras/extra/ConvNeXtTiny.json").path, "--expand-nested", "-o", svg])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<?xml"))
+        #expect(text.contains("convnext_tiny_stem_conv"))
+        #expect(text.contains("convnext_tiny_downsampling_conv_2"))
+        let expandedDot = directory.appendingPathComponent("e.dot").path
+        #expect(try CLI.run(["plot", Fixtures.url("keras/extra/Mix.keras").path, "--expand-nested", "-o", expandedDot]).status == 0)
+        #expect(try String(contentsOfFile: expandedDot, encoding: .utf8).contains("inner_conv"))
+        let dot = directory.appendingPathComponent("m.dot").path
+        #expect(try CLI.run(["plot", Fixtures.url("keras/extra/Mix.keras").path, "-o", dot]).status == 0)
+        #expect(!(try String(contentsOfFile: dot, encoding: .utf8)).contains("inner_conv"))
+    }
+
+    @Test func unknownClassesFailOrWarn() throws {
+        let path = Fixtures.url("bad-input/unknown-classes.json").path
+        let failed = try CLI.run(["summary", path])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.split(separator: "\n").count == 1)
+        #expect(failed.stderr.contains("MyCustomLayer (used by 'custom_a')"))
+        let allowed = try CLI.run(["summary", path, "--allow-unknown"])
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.contains("custom_a (MyCustomLayer, unknown)"))
+        #expect(allowed.stdout.contains(" - custom_a (MyCustomLayer, unknown): unknown Keras class, imported with --allow-unknown"))
+        #expect(allowed.stderr.hasPrefix("warning: unknown Keras class MyCustomLayer ('custom_a')"))
+    }
+
+    @Test(arguments: ["malformed.json", "not-keras.keras", "dangling-inbound.json", "cycle.json", "negative-shape.json", "none-spatial.json"])
+    func badInputIsOneLineAndNonZeroExit(file: String) throws {
+        let path = Fixtures.url("bad-input/" + file).path
+        let result = try CLI.run(["summary", path])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("Error: \(path): ") == true, "\(result.stderr)")
+    }
+
+    @Test func zooOptionsDoNotApplyToFiles() throws {
+        let result = try CLI.run(["summary", Fixtures.url("keras/extra/Mix.json").path, "--alpha", "0.5"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--alpha"))
+    }
+}
