@@ -55,7 +55,9 @@ public struct Executor: Sendable {
         var live: [Int: Tensor] = [:]
         var all: [Int: Tensor] = [:]
         for node in model.nodes {
-            guard let kernel = registry.kernel(for: node.className) else {
+            // A frozen layer runs as the layer it wraps; kernels are keyed by the layer type's class name.
+            let layer = (node.layer as? any WrappingLayer)?.base ?? node.layer
+            guard let kernel = registry.kernel(for: type(of: layer).className) else {
                 throw NetVizError.layer(
                     name: node.name, className: node.className,
                     message: "the executor has no kernel for \(node.className)")
@@ -78,7 +80,7 @@ public struct Executor: Sendable {
             var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)
             let output: Tensor
             do {
-                output = try kernel(node.layer, &context)
+                output = try kernel(layer, &context)
             } catch let error as KernelError {
                 throw NetVizError.layer(name: node.name, className: node.className, message: error.message)
             }

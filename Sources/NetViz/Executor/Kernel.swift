@@ -57,7 +57,9 @@ public struct KernelRegistry: Sendable {
 
     public func kernel(for className: String) -> Kernel? { kernels[className] }
 
-    /// A kernel for every kind in `LayerCatalog.kinds` (a test keeps the two lists equal).
+    /// A kernel for every kind in `LayerCatalog.kinds` (a test keeps the two lists equal), plus the kinds Keras
+    /// import makes (nested models, keras.ops nodes). Keyed by the layer type's class name, not a node's
+    /// instance name (an ops node named `Add` is not an `Add` layer).
     public static let standard = KernelRegistry(kernels: [
         InputLayer.className: { _, context in
             guard let input = context.inputs.first else { throw KernelError("got no input tensor") }
@@ -105,6 +107,15 @@ public struct KernelRegistry: Sendable {
             let gamma = try context.weight("gamma"), x = context.inputs[0]
             let shaped = Tensor(unchecked: [Int](repeating: 1, count: max(x.rank - 1, 0)) + [gamma.count], data: gamma.data)
             return try Kernels.broadcastMerge([x, shaped], *)
+        },
+        Normalization.className: typed(Normalization.self, ImportedKernels.normalization),
+        LayerNormalization.className: typed(LayerNormalization.self, ImportedKernels.layerNormalization),
+        NestedModel.className: typed(NestedModel.self, ImportedKernels.nested),
+        ElementwiseOp<OneInput>.className: { layer, context in
+            guard let op = layer as? any ElementwiseOperation else {
+                throw KernelError("the ElementwiseOp kernel got a \(type(of: layer).className) layer")
+            }
+            return try ImportedKernels.elementwise(op, &context)
         },
         Rescaling.className: typed(Rescaling.self) { layer, context in
             let (scale, offset) = (Float(layer.scale), Float(layer.offset))

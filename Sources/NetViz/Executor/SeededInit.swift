@@ -9,7 +9,7 @@
 ///   - `kernel`, `depthwise_kernel`, `pointwise_kernel`: `r * limit`, `limit = Float(sqrt(6 / (fan_in + fan_out)))`
 ///     (Glorot uniform, Keras's `compute_fans`: receptive field = product of all dims but the last two,
 ///     fan_in = shape[-2] x field, fan_out = shape[-1] x field; a rank-2 kernel has field 1);
-///   - `gamma`, `moving_variance`: `0.5 + u` (positive, so the variance is a variance);
+///   - `gamma`, `moving_variance`, `variance`: `0.5 + u` (positive, so the variance is a variance);
 ///   - `bias`, `beta`, `moving_mean`, anything else: `0.1 * r`;
 ///   - inputs: `r`.
 public enum SeededInit {
@@ -47,14 +47,15 @@ public enum SeededInit {
         let count = spec.shape.reduce(1, *)
         let u = uniforms(key: "\(layer)/\(spec.name)", seed: seed, count: count)
         let data: [Float]
-        switch spec.name {
+        // A nested model's weights are named `inner layer/weight`: the weight's own name decides its init.
+        switch spec.name.split(separator: "/").last.map(String.init) ?? spec.name {
         case "kernel", "depthwise_kernel", "pointwise_kernel":
             let field = spec.shape.count >= 2 ? spec.shape.dropLast(2).reduce(1, *) : 1
             let fanIn = (spec.shape.count >= 2 ? spec.shape[spec.shape.count - 2] : spec.shape.first ?? 1) * field
             let fanOut = (spec.shape.last ?? 1) * field
             let limit = Float((6.0 / Double(max(fanIn + fanOut, 1))).squareRoot())
             data = u.map { (2 * $0 - 1) * limit }
-        case "gamma", "moving_variance":
+        case "gamma", "moving_variance", "variance":
             data = u.map { 0.5 + $0 }
         default:
             data = u.map { 0.1 * (2 * $0 - 1) }

@@ -207,7 +207,7 @@ struct Importer {
     }
 
     /// One call's inputs: the tensors among `args` (also inside one level of list) and the numeric constants.
-    func callArguments(_ layer: KerasLayerConfig) throws -> (inputs: [String], constants: [Double]) {
+    func callArguments(_ layer: KerasLayerConfig) throws -> (inputs: [String], constants: [Double], order: [ElementwiseOperand]) {
         guard let nodes = layer.entry["inbound_nodes"]?.arrayValue else {
             throw NetVizError.layer(name: layer.name, className: layer.className, message: "has no inbound_nodes")
         }
@@ -219,6 +219,7 @@ struct Importer {
         }
         var inputs: [String] = []
         var constants: [Double] = []
+        var order: [ElementwiseOperand] = []
         let args = nodes[0]["args"]?.arrayValue ?? []
         func take(_ value: KerasJSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
@@ -227,15 +228,17 @@ struct Importer {
                         name: layer.name, className: layer.className,
                         message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
                 }
+                order.append(.input(inputs.count))
                 inputs.append(name)
             } else if let number = value.doubleValue {
                 constants.append(number)
+                order.append(.constant(number))
             }
         }
         for arg in args {
             if let list = arg.arrayValue { for item in list { try take(item) } } else { try take(arg) }
         }
-        return (inputs, constants)
+        return (inputs, constants, order)
     }
 
     mutating func functional(_ config: [String: KerasJSON], depth: Int) throws -> Model {
@@ -249,11 +252,11 @@ struct Importer {
             }
         }
         // Inbound references, checked before anything is built.
-        var arguments: [(inputs: [Int], constants: [Double])] = []
+        var arguments: [(inputs: [Int], constants: [Double], order: [ElementwiseOperand])] = []
         arguments.reserveCapacity(layers.count)
         for layer in layers {
-            if layer.className == "InputLayer" { arguments.append(([], [])); continue }
-            let (names, constants) = try callArguments(layer)
+            if layer.className == "InputLayer" { arguments.append(([], [], [])); continue }
+            let (names, constants, operandOrder) = try callArguments(layer)
             let inputs = try names.map { name in
                 guard let index = indexOf[name] else {
                     throw NetVizError.layer(
@@ -265,7 +268,7 @@ struct Importer {
             guard !inputs.isEmpty else {
                 throw NetVizError.layer(name: layer.name, className: layer.className, message: "is called on no tensor")
             }
-            arguments.append((inputs, constants))
+            arguments.append((inputs, constants, operandOrder))
         }
         try rejectUnknown(layers)
         let order = try topologicalOrder(layers, arguments.map(\.inputs))
@@ -278,7 +281,9 @@ struct Importer {
                     continue
                 }
                 let inputs = arguments[index].inputs.compactMap { tensors[$0] }
-                let made = try self.layer(layer, inputs: inputs.count, constants: arguments[index].constants, depth: depth)
+                let made = try self.layer(
+                    layer, inputs: inputs.count, constants: arguments[index].constants,
+                    operands: arguments[index].order, depth: depth)
                 tensors[index] = try made.callAsFunction(inputs)
             } catch let problem as LayerProblem {
                 throw NetVizError.layer(name: layer.name, className: layer.className, message: problem.message)
@@ -438,12 +443,15 @@ struct Importer {
                 + "--allow-unknown imports them as shape-preserving with 0 params and MACs")
     }
 
-    mutating func layer(_ layer: KerasLayerConfig, inputs: Int, constants: [Double], depth: Int) throws -> any Layer {
+    mutating func layer(
+        _ layer: KerasLayerConfig, inputs: Int, constants: [Double], operands: [ElementwiseOperand] = [],
+        depth: Int
+    ) throws -> any Layer {
         let made: any Layer
         if layer.module.hasPrefix("keras.src.ops") && ElementwiseOp<OneInput>.supportedOperations.contains(layer.className) {
             made = inputs == 1
-                ? ElementwiseOp<OneInput>(operation: layer.className, constants: constants, name: layer.name)
-                : ElementwiseOp<SeveralInputs>(operation: layer.className, constants: constants, name: layer.name)
+                ? ElementwiseOp<OneInput>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
+                : ElementwiseOp<SeveralInputs>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
         } else if ["Functional", "Model", "Sequential"].contains(layer.className) {
             let inner = try model(.object(layer.entry), depth: depth + 1)
             made = NestedModel(inner, kerasClassName: layer.className == "Model" ? "Functional" : layer.className, name: layer.name)
@@ -506,7 +514,21 @@ struct Importer {
         },
         "Normalization": { c in
             let given = c.value("mean") != nil || c.value("variance") != nil
-            return Normalization(axes: try c.axes() ?? [], statisticsGiven: given, invert: try c.bool("invert", false), name: c.name)
+            // A scalar or a (nested) list of numbers; kept so the executor can run the layer.
+            func numbers(_ key: String) -> [Double]? {
+                guard let value = c.value(key) else { return nil }
+                var out: [Double] = []
+                var stack = [value]
+                while let item = stack.popLast(), out.count <= 1 << 20 {
+                    if let number = item.doubleValue { out.append(number) } else if let list = item.arrayValue {
+                        stack.append(contentsOf: list.reversed())
+                    }
+                }
+                return out
+            }
+            return Normalization(
+                axes: try c.axes() ?? [], statisticsGiven: given, mean: numbers("mean"), variance: numbers("variance"),
+                invert: try c.bool("invert", false), name: c.name)
         },
         "Activation": { c in
             Activation(try c.activation() ?? .linear, name: c.name)

@@ -8,6 +8,9 @@ public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
     public var operation: String
     /// Constant (non-tensor) arguments, for plots and checks.
     public var constants: [Double]
+    /// The call's arguments in order (`3.0 - x` is not `x - 3.0`); nil when unknown (then only commutative
+    /// operations can be executed).
+    public var operands: [ElementwiseOperand]?
     public var name: String?
     public var activation: ActivationFunction? { nil }
     public var instanceClassName: String { operation }
@@ -16,9 +19,10 @@ public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
         ["Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Maximum", "Minimum", "Power"]
     }
 
-    public init(operation: String, constants: [Double] = [], name: String? = nil) {
+    public init(operation: String, constants: [Double] = [], operands: [ElementwiseOperand]? = nil, name: String? = nil) {
         self.operation = operation
         self.constants = constants
+        self.operands = operands
         self.name = name
     }
 
@@ -27,4 +31,11 @@ public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
 
     /// Element-wise: no multiply-accumulates in the paper's convention (as Add and Multiply layers).
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+/// One argument of a keras.ops call, in call order.
+public enum ElementwiseOperand: Sendable, Equatable {
+    /// The i-th input tensor.
+    case input(Int)
+    case constant(Double)
 }

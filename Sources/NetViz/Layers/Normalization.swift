@@ -12,9 +12,18 @@ public struct Normalization: Layer {
     public var name: String?
     public var activation: ActivationFunction? { nil }
 
-    public init(axes: [Int] = [-1], statisticsGiven: Bool = false, invert: Bool = false, name: String? = nil) {
+    /// The mean and variance given in the config (a scalar or one value per kept position), when they are.
+    public var mean: [Double]?
+    public var variance: [Double]?
+
+    public init(
+        axes: [Int] = [-1], statisticsGiven: Bool = false, mean: [Double]? = nil, variance: [Double]? = nil,
+        invert: Bool = false, name: String? = nil
+    ) {
         self.axes = axes
         self.statisticsGiven = statisticsGiven
+        self.mean = mean
+        self.variance = variance
         self.invert = invert
         self.name = name
     }

@@ -76,3 +76,13 @@ import Testing
         #expect(result.stderr.contains("--alpha"))
     }
 }
+
+extension ImportCLITests {
+    /// `netviz verify` runs imported models: nested models, keras.ops nodes, normalisations, frozen layers.
+    @Test(arguments: ["extra/Mix.keras", "extra/MobileNetV3Small.json"])
+    func verifyRunsImportedModels(file: String) throws {
+        let result = try CLI.run(["verify", Fixtures.url("keras/" + file).path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").last?.hasSuffix("all checks passed") == true, "\(result.stdout.suffix(300))")
+    }
+}
