@@ -92,7 +92,7 @@ def write_safetensors(path, tensors, dtype="F32"):
             f.write(b)
 
 
-# ---- models (each mirrored in Tests/NetVizTests/Executor/TFFixtureModels.swift) --------------------------------
+# ---- models (each mirrored in TFModels, Tests/NetVizTests/Executor/TFFixtureTests.swift, or imported from its JSON) --
 def inp(shape, name="input"):
     return keras.Input(shape=shape, name=name)
 

@@ -39,6 +39,10 @@ struct SummaryCommand: ParsableCommand {
                 return column
             }
         }
+        if byType, columns != nil || showTrainable {
+            throw NetVizError.invalidOption(
+                option: columns != nil ? "--columns" : "--show-trainable", message: "does not apply with --by-type")
+        }
         if output.chart != nil, !byType {
             throw NetVizError.invalidOption(option: "--chart", message: "applies only with --by-type")
         }

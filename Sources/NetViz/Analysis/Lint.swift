@@ -23,9 +23,6 @@ public enum Lint {
         return found
     }
 
-    /// The layer value itself, looking through wrappers such as a frozen (`trainable: false`) layer.
-    static func layer(_ node: Node) -> any Layer { (node.layer as? any WrappingLayer)?.base ?? node.layer }
-
     /// A class imported with `--allow-unknown`: its counts are missing, so the totals are a lower bound.
     static func unknownLayer(_ node: Node) -> String? {
         guard node.className.hasSuffix(", unknown") else { return nil }
@@ -37,7 +34,7 @@ public enum Lint {
     static func channelsFirstPooling(_ node: Node, in model: Model) -> String? {
         guard node.className.hasSuffix("Pooling2D") else { return nil }  // cheap test before the casts
         let format: DataFormat? =
-            switch layer(node) {
+            switch node.baseLayer {
             case let pool as AveragePooling2D: pool.dataFormat
             case let pool as MaxPooling2D: pool.dataFormat
             case let pool as GlobalAveragePooling2D: pool.dataFormat
@@ -58,7 +55,7 @@ public enum Lint {
         var current = node
         while let source = current.inbound.first {
             current = model.nodes[source]
-            switch layer(current) {
+            switch current.baseLayer {
             case let layer as Conv2D: return (current.name, layer.dataFormat)
             case let layer as DepthwiseConv2D: return (current.name, layer.dataFormat)
             case let layer as SeparableConv2D: return (current.name, layer.dataFormat)
@@ -71,7 +68,7 @@ public enum Lint {
 
     /// Dense on a rank>2 tensor runs once per leading position: usually a missing Flatten.
     static func denseOnPositions(_ node: Node) -> String? {
-        guard node.className == Dense.className, let dense = layer(node) as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
+        guard node.className == Dense.className, let dense = node.baseLayer as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
         let positions = input.dims.dropLast()
         guard positions.contains(where: { $0 != 1 }) else { return nil }
         let count = positions.reduce(1, *)

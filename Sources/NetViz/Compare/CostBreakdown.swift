@@ -4,7 +4,7 @@ public enum CostBreakdown {
     /// The group a layer's cost belongs to.
     public static func group(_ node: Node) -> String {
         func kernel(_ size: Size2) -> String { "\(size.height)x\(size.width)" }
-        switch node.layer {
+        switch node.baseLayer {
         case let conv as Conv2D:
             let input = node.inputSpecs[0].dims
             let axes = ShapeRules.Layout2D(conv.dataFormat)

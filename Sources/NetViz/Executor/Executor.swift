@@ -56,7 +56,7 @@ public struct Executor: Sendable {
         var all: [Int: Tensor] = [:]
         for node in model.nodes {
             // A frozen layer runs as the layer it wraps; kernels are keyed by the layer type's class name.
-            let layer = (node.layer as? any WrappingLayer)?.base ?? node.layer
+            let layer = node.baseLayer
             guard let kernel = registry.kernel(for: type(of: layer).className) else {
                 throw NetVizError.layer(
                     name: node.name, className: node.className,

@@ -7,6 +7,9 @@ public struct Node: Sendable {
     public let inbound: [Int]
     public let inputSpecs: [TensorSpec]
     public let output: TensorSpec
+    /// The layer itself, looking through wrappers such as a frozen layer: what lint, cost grouping and kernels read.
+    public var baseLayer: any Layer { (layer as? any WrappingLayer)?.base ?? layer }
+
     /// The Keras class; a nested model, keras.ops node or imported unknown class names its own.
     /// Stored, because reports and lint read it for every node.
     public let className: String

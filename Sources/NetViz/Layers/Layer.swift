@@ -21,6 +21,10 @@ public protocol Layer: Sendable {
     var activation: ActivationFunction? { get }
 }
 
+/// A layer that stands for another one, such as a frozen (`trainable: false`) layer: readers that look for a
+/// layer's kind look through it (`Node.baseLayer`).
+public protocol WrappingLayer { var base: any Layer { get } }
+
 public enum Arity: Sendable, Equatable {
     case none, one, atLeastTwo
 }
@@ -40,7 +44,8 @@ public struct WeightSpec: Hashable, Sendable {
     public func count() throws -> Int64 { try Checked.product(shape) }
 }
 
-/// Every layer kind netviz knows, keyed by Keras class name (the importer and the docs read this list).
+/// Every layer kind netviz builds from the DSL, keyed by Keras class name; the executor's kernel registry must
+/// cover each of them (KernelTests), and Docs/architecture.md lists them.
 public enum LayerCatalog {
     public static let kinds: [any Layer.Type] = [
         InputLayer.self, Conv2D.self, DepthwiseConv2D.self, SeparableConv2D.self, Dense.self,

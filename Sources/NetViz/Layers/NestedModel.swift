@@ -42,9 +42,6 @@ public struct NestedModel: Layer, InstanceClassName {
 }
 
 /// A layer whose config says `"trainable": false` (a frozen backbone): the same layer, its weights non-trainable.
-/// A layer that stands for another one (readers that look for a layer's kind look through it).
-public protocol WrappingLayer { var base: any Layer { get } }
-
 public struct FrozenLayer<Inputs: InputCount>: Layer, InstanceClassName, WrappingLayer {
     public static var className: String { "Frozen" }
     public static var arity: Arity { Inputs.arity }

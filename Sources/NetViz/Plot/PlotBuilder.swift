@@ -51,7 +51,7 @@ enum PlotBuilder {
         var graph: [PlotDescription.Attribute] = [
             .init("rankdir", .plain(options.rankdir.rawValue)),
             .init("dpi", .plain(String(options.dpi))),
-            // Not Keras's splines="ortho": Graphviz 2.43's orthogonal router aborts the whole process
+            // Not Keras's splines="ortho": Graphviz's orthogonal router (2.43 here) aborts the whole process
             // ("Trapezoid-table overflow") on some branching graphs, so netviz keeps the default splines.
             .init("fontname", .plain(font)),
         ]

@@ -79,11 +79,14 @@ public struct TextTable {
         }
     }
 
-    /// Greedy word wrap; a word longer than the width is split.
+    /// Greedy word wrap; a word longer than the width is split. Leading spaces (indentation such as Keras's
+    /// nested "└" rows) stay with the first word.
     static func wrap(_ text: String, width: Int) -> [String] {
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        if !words.isEmpty { words[0] = String(text.prefix { $0 == " " }.prefix(max(0, width - 4))) + words[0] }
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+        for word in words {
             var word = word
             while word.count > width {
                 if !current.isEmpty { lines.append(current); current = "" }
