@@ -64,6 +64,26 @@ struct ProcessTiming {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Two commands measured in alternation (a, b, a, b, ...), so drift in the machine's load hits both alike.
+    static func measurePair(_ a: [String], _ b: [String], runs: Int, warmups: Int) throws -> (ProcessTiming, ProcessTiming) {
+        for _ in 0..<warmups {
+            _ = try runOnce(a)
+            _ = try runOnce(b)
+        }
+        var results: [[(Double, Int)]] = [[], []]
+        for _ in 0..<runs {
+            results[0].append(try runOnce(a))
+            results[1].append(try runOnce(b))
+        }
+        let timings = results.map { runs -> ProcessTiming in
+            let times = runs.map(\.0).sorted()
+            return ProcessTiming(
+                runs: times.count, medianMs: times[times.count / 2], minMs: times[0], maxMs: times[times.count - 1],
+                peakMiB: Double(runs.map(\.1).max() ?? 0) / 1024)
+        }
+        return (timings[0], timings[1])
+    }
+
     static func measure(_ command: [String], runs: Int, warmups: Int) throws -> ProcessTiming {
         for _ in 0..<warmups { _ = try runOnce(command) }
         var times: [Double] = []

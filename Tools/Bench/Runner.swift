@@ -61,8 +61,15 @@ struct Runner {
             let png = temporary.appendingPathComponent("m.png").path
             let dot = temporary.appendingPathComponent("m\(dpi).dot").path
             _ = try ProcessTiming.runOnce([netviz, "plot", "mobilenet", "--dpi", String(dpi), "-o", dot])
-            let plot = try ProcessTiming.measure([netviz, "plot", "mobilenet", "--dpi", String(dpi), "-o", png], runs: plotRuns, warmups: 1)
-            let dotTiming = try? ProcessTiming.measure(["dot", "-Tpng", dot, "-o", temporary.appendingPathComponent("d.png").path], runs: plotRuns, warmups: 1)
+            let netvizPlot = [netviz, "plot", "mobilenet", "--dpi", String(dpi), "-o", png]
+            let dotPlot = ["dot", "-Tpng", dot, "-o", temporary.appendingPathComponent("d.png").path]
+            // Measured in alternation with dot, when dot is installed, so the ratio is fair on a noisy machine.
+            let plot: ProcessTiming, dotTiming: ProcessTiming?
+            if let pair = try? ProcessTiming.measurePair(netvizPlot, dotPlot, runs: plotRuns, warmups: 1) {
+                (plot, dotTiming) = (pair.0, pair.1)
+            } else {
+                (plot, dotTiming) = (try ProcessTiming.measure(netvizPlot, runs: plotRuns, warmups: 1), nil)
+            }
             row("`netviz plot mobilenet --dpi \(dpi) -o m.png`", plot, "`dot -Tpng` on netviz's DOT", dotTiming)
             if let dotTiming {
                 target("plot at dpi \(dpi) within 10% of dot alone (issue 3)", String(format: "%.2fx dot's time", plot.medianMs / dotTiming.medianMs), plot.medianMs <= dotTiming.medianMs * 1.1)
@@ -178,7 +185,13 @@ struct Runner {
                     target("100k-layer chain: build + count + JSON under 1 s (issue 7)", "\(ms(point.totalMs)) ms", point.totalMs < 1000)
                 }
                 if kind == .chain, size == 10_000 {
-                    target("10k-layer chain: build + count under 50 ms (issue 2)", "\(ms(point.buildCountMs)) ms", point.buildCountMs < 50)
+                    // The issue's figure is in-process: warm runs here, beside the child's single cold run above.
+                    let warm = try measureInProcess(runs: smoke ? 3 : 11) {
+                        _ = try ModelStatistics(SyntheticGraph.chain.build(layers: 10_000))
+                    }
+                    target("10k-layer chain: build + count in-process under 50 ms (issue 2)",
+                           "\(ms(warm.median)) ms warm (median of \(smoke ? 3 : 11)); \(ms(point.buildCountMs)) ms in a cold process",
+                           warm.median < 50)
                 }
             }
             series.append(BarChart.Series(title: kind.rawValue, bars: bars))
