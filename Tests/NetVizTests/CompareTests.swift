@@ -150,10 +150,7 @@ import Testing
 
     @Test(arguments: goldenCases.map(\.0))
     func goldenOutput(name: String) throws {
-        let arguments = try #require(Self.goldenCases.first { $0.0 == name }?.1)
-        let result = try CLI.run(arguments)
-        #expect(result.status == 0, "\(result.stderr)")
-        try Golden.check(result.stdout, "compare/" + name)
+        try CLI.expectGolden(try #require(Self.goldenCases.first { $0.0 == name }?.1), "compare/" + name)
     }
 
     @Test func chartsAreDrawn() throws {

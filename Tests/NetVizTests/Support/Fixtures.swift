@@ -74,6 +74,14 @@ struct CLIResult {
 }
 
 enum CLI {
+    /// Runs `arguments` and checks standard output against the golden file `name` (stderr must stay empty).
+    static func expectGolden(_ arguments: [String], _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try run(arguments)
+        #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.isEmpty, "\(result.stderr)", sourceLocation: sourceLocation)
+        try Golden.check(result.stdout, name, sourceLocation: sourceLocation)
+    }
+
     /// Bad input: a non-zero exit without a crash, nothing on stdout, one line on stderr containing `message`.
     static func expectOneLineError(
         _ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation
