@@ -13,6 +13,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// Pretty-printed with two-space indents; arrays of scalars stay on one line.
     public func rendered() -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(to: &out, indent: 0)
         return String(decoding: out, as: UTF8.self)
     }
@@ -64,6 +65,12 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(34)
+        // Most strings (layer names, class names) need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+            out.append(contentsOf: s.utf8)
+            out.append(34)
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case 34: out.append(contentsOf: [92, 34])  // \"
