@@ -79,6 +79,21 @@ import Testing
         #expect(throws: NetVizError.self) { try run(BatchNormalization(axis: 4), on: [7, 7, 64]) }
     }
 
+    /// Keras: LayerNormalization over C channels holds gamma and beta (2C); an adapted Normalization holds
+    /// mean, variance (C each) and a scalar count, all non-trainable; both share one per-axis shape rule.
+    @Test func normalisationLayers() throws {
+        let (_, layerNorm, layerNormTrainable, _) = try run(LayerNormalization(), on: [7, 7, 96])
+        #expect(layerNorm == 192)
+        #expect(layerNormTrainable == 192)
+        let (_, adapted, adaptedTrainable, _) = try run(Normalization(), on: [8, 8, 3])
+        #expect(adapted == 7)
+        #expect(adaptedTrainable == 0)
+        #expect(try run(Normalization(axes: [1, 2]), on: [8, 5, 3]).1 == 2 * 8 * 5 + 1)  // Keras axes 1, 2 keep (8, 5)
+        #expect(throws: NetVizError.self) { try run(LayerNormalization(axes: [-1, 3]), on: [7, 7, 96]) }
+        #expect(throws: NetVizError.self) { try run(LayerNormalization(axes: []), on: [7, 7, 96]) }
+        #expect(throws: NetVizError.self) { try run(Normalization(axes: [4]), on: [8, 8, 3]) }
+    }
+
     @Test func poolingBothFormats() throws {
         let (avg, _, _, _) = try run(AveragePooling2D(poolSize: 2), on: [7, 7, 8])
         #expect(avg == TensorSpec([3, 3, 8]))

@@ -18,11 +18,8 @@ public struct LayerNormalization: Layer {
     }
 
     func paramShape(_ input: TensorSpec) throws -> [Int] {
-        let indices = try axes.map { try ShapeRules.dimIndex(axis: $0, rank: input.rank) }
-        guard Set(indices).count == indices.count, !indices.isEmpty else {
-            throw LayerProblem("axis \(axes) must name distinct axes")
-        }
-        return indices.sorted().map { input.dims[$0] }
+        guard !axes.isEmpty else { throw LayerProblem("axis must name at least one axis") }
+        return try ShapeRules.dims(at: axes, of: input)
     }
 
     public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {

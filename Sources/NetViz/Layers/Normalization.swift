@@ -28,11 +28,7 @@ public struct Normalization: Layer {
         self.name = name
     }
 
-    func keptShape(_ input: TensorSpec) throws -> [Int] {
-        let indices = try axes.map { try ShapeRules.dimIndex(axis: $0, rank: input.rank) }
-        guard Set(indices).count == indices.count else { throw LayerProblem("axis \(axes) names an axis twice") }
-        return indices.sorted().map { input.dims[$0] }
-    }
+    func keptShape(_ input: TensorSpec) throws -> [Int] { try ShapeRules.dims(at: axes, of: input) }
 
     public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
         _ = try keptShape(inputs[0])

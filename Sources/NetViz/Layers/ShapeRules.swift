@@ -94,6 +94,14 @@ enum ShapeRules {
         return resolved - 1
     }
 
+    /// The sizes of `axes` (Keras axes, each named once) in axis order: the shape of per-axis statistics
+    /// and scales, shared by the normalisation layers.
+    static func dims(at axes: [Int], of input: TensorSpec) throws -> [Int] {
+        let indices = try axes.map { try dimIndex(axis: $0, rank: input.rank) }
+        guard Set(indices).count == indices.count else { throw LayerProblem("axis \(axes) names an axis twice") }
+        return indices.sorted().map { input.dims[$0] }
+    }
+
     /// Positions a per-position op runs at: every output element divided by its channel count.
     static func positions(_ output: TensorSpec, channelAxis: Int) throws -> Int64 {
         var dims = output.dims
