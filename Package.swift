@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // Graphviz's cgraph/gvc, from Debian's libgraphviz-dev.
@@ -19,8 +21,15 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev", "pkg-config"])]
         ),
-        // The library: graph, layers, analysis, reports, zoo.
-        .target(name: "NetViz", dependencies: ["CGraphviz"]),
+        // The library: graph, layers, formats, analysis, reports, plot, executor, zoo.
+        .target(
+            name: "NetViz",
+            dependencies: [
+                "CGraphviz",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // The command-line tool: a thin layer over NetViz.
         .executableTarget(
             name: "netviz",

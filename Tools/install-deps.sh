@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Installs what netviz needs on a fresh Debian machine: Graphviz's C libraries (cgraph/gvc) and pkg-config.
+# Installs what netviz needs on a fresh Debian machine: Graphviz's C libraries (cgraph/gvc), zlib (ZIPFoundation
+# inflates .keras archives with it) and pkg-config.
 # Swift itself is expected on PATH (the machine image ships it).
 set -euo pipefail
 if ! command -v swift >/dev/null 2>&1; then
     echo "install-deps: swift is not on PATH; install Swift 6 first (https://www.swift.org/install/)" >&2
     exit 1
 fi
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgvc; then
+if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgvc zlib; then
     exit 0
 fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "install-deps: installing libgraphviz-dev pkg-config with apt-get" >&2
+echo "install-deps: installing libgraphviz-dev zlib1g-dev pkg-config with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends libgraphviz-dev pkg-config >/dev/null
-pkg-config --exists libgvc
+$sudo apt-get install -y -qq --no-install-recommends libgraphviz-dev zlib1g-dev pkg-config >/dev/null
+pkg-config --exists libgvc zlib

@@ -21,9 +21,9 @@ public struct ReportTable: Sendable {
 
     public struct Cell: Sendable {
         public var text: String
-        public var value: JSONValue
+        public var value: OrderedJSON
 
-        public init(_ text: String, _ value: JSONValue) {
+        public init(_ text: String, _ value: OrderedJSON) {
             self.text = text
             self.value = value
         }
@@ -43,7 +43,7 @@ public struct ReportTable: Sendable {
     /// Lines printed under the table (and kept in JSON as `notes`).
     public var notes: [String] = []
     /// Extra top-level JSON fields (exact values the notes state in words).
-    public var extras: [(String, JSONValue)] = []
+    public var extras: [(String, OrderedJSON)] = []
 
     public init(title: String, columns: [Column]) {
         self.title = title
@@ -71,14 +71,14 @@ public struct ReportTable: Sendable {
             lines += rows.map { $0.map { Self.csvField($0.value) }.joined(separator: ",") }
             return lines.joined(separator: "\n") + "\n"
         case .json:
-            let objects: [JSONValue] = rows.map { row in .object(zip(columns, row).map { ($0.key, $1.value) }) }
-            let fields: [(String, JSONValue)] = [("title", .string(title)), ("rows", .array(objects))] + extras
-                + [("notes", .array(notes.map(JSONValue.string)))]
-            return JSONValue.object(fields).rendered() + "\n"
+            let objects: [OrderedJSON] = rows.map { row in .object(zip(columns, row).map { ($0.key, $1.value) }) }
+            let fields: [(String, OrderedJSON)] = [("title", .string(title)), ("rows", .array(objects))] + extras
+                + [("notes", .array(notes.map(OrderedJSON.string)))]
+            return OrderedJSON.object(fields).rendered() + "\n"
         }
     }
 
-    static func csvField(_ value: JSONValue) -> String {
+    static func csvField(_ value: OrderedJSON) -> String {
         let text: String
         switch value {
         case .null: text = ""

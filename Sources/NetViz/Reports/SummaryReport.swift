@@ -165,16 +165,16 @@ public enum SummaryReport {
     }
 
     /// The JSON other tools rely on; keys exactly as documented in Docs/cli.md.
-    public static func json(_ stats: ModelStatistics) -> JSONValue {
+    public static func json(_ stats: ModelStatistics) -> OrderedJSON {
         let model = stats.model
-        func shape(_ spec: TensorSpec?) -> JSONValue {
+        func shape(_ spec: TensorSpec?) -> OrderedJSON {
             guard let spec else { return .null }
             return .array([.null] + spec.dims.map { .int(Int64($0)) })
         }
-        func shapes(_ specs: [TensorSpec]) -> JSONValue {
+        func shapes(_ specs: [TensorSpec]) -> OrderedJSON {
             specs.count == 1 ? shape(specs.first) : .array(specs.map(shape))
         }
-        let layers: [JSONValue] = zip(model.nodes, stats.layers).map { node, layer in
+        let layers: [OrderedJSON] = zip(model.nodes, stats.layers).map { node, layer in
             .object([
                 ("name", .string(node.name)),
                 ("type", .string(node.className)),
@@ -194,7 +194,7 @@ public enum SummaryReport {
             ("trainable_params", .int(stats.trainableParams)),
             ("non_trainable_params", .int(stats.nonTrainableParams)),
             ("total_macs", .int(stats.totalMACs)),
-            ("warnings", .array(stats.warnings.map(JSONValue.string))),
+            ("warnings", .array(stats.warnings.map(OrderedJSON.string))),
             ("layers", .array(layers)),
         ])
     }

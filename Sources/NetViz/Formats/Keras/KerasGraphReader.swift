@@ -1,107 +1,7 @@
-import Foundation
-
-/// How the importer treats what it does not know, and the bounds it puts on untrusted input.
-public struct KerasImportOptions: Sendable {
-    /// Import unknown classes as shape-preserving layers with 0 params and MACs (with a warning) instead of failing.
-    public var allowUnknown = false
-    /// The largest config read, in bytes (a `.json` file or `config.json` inside a `.keras` archive).
-    public var maxConfigBytes = 16 << 20
-    /// The most layers a model (with its nested models) may have.
-    public var maxLayers = 100_000
-    /// The deepest nesting of sub-models.
-    public var maxNesting = 8
-
-    public init() {}
-}
-
-/// An imported model and what the importer has to say about it (unknown classes it let through).
-public struct ImportedModel: Sendable {
-    public let model: Model
-    public let warnings: [String]
-}
-
-/// Keras 3 model files into netviz graphs: the JSON of `model.to_json()` and `.keras` archives
-/// (Docs/keras-import.md). Every failure is one `NetVizError.file` line naming the file and, where there is one,
-/// the layer.
-public enum KerasImporter {
-    /// Reads a `.json` config or a `.keras` archive (recognised by content, not by extension).
-    public static func load(path: String, options: KerasImportOptions = KerasImportOptions()) throws -> ImportedModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw NetVizError.file(path: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw NetVizError.file(path: path, message: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw NetVizError.file(path: path, message: "cannot be read")
-        }
-        let prefix = (try? handle.read(upToCount: 4)).map { [UInt8]($0 ?? Data()) } ?? []
-        try? handle.close()
-        let bytes: [UInt8]
-        if KerasArchive.looksLikeZip(prefix) {
-            do {
-                bytes = try KerasArchive.configJSON(at: path, limit: options.maxConfigBytes)
-            } catch {
-                throw NetVizError.file(path: path, message: error.message)
-            }
-        } else {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-            guard size <= Int64(options.maxConfigBytes) else {
-                throw NetVizError.file(
-                    path: path,
-                    message: "the config is \(size) bytes; netviz reads configs of at most \(options.maxConfigBytes) bytes")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw NetVizError.file(path: path, message: "cannot be read")
-            }
-            guard data.count <= options.maxConfigBytes else {
-                throw NetVizError.file(path: path, message: "the config is larger than \(options.maxConfigBytes) bytes")
-            }
-            bytes = [UInt8](data)
-        }
-        return try importConfig(bytes, file: path, options: options)
-    }
-
-    /// Imports a file's bytes held in memory: a `.keras` archive (by its ZIP signature) or config JSON.
-    public static func importFile(
-        _ bytes: [UInt8], file: String, options: KerasImportOptions = KerasImportOptions()
-    ) throws -> ImportedModel {
-        guard KerasArchive.looksLikeZip(Array(bytes.prefix(4))) else { return try importConfig(bytes, file: file, options: options) }
-        do {
-            return try importConfig(
-                KerasArchive.configJSON(bytes: bytes, limit: options.maxConfigBytes), file: file, options: options)
-        } catch let error as KerasArchive.Failure {
-            throw NetVizError.file(path: file, message: error.message)
-        }
-    }
-
-    /// Imports the JSON text of `model.to_json()` (or a `.keras` archive's `config.json`); `file` names it in errors.
-    public static func importConfig(
-        _ bytes: [UInt8], file: String, options: KerasImportOptions = KerasImportOptions()
-    ) throws -> ImportedModel {
-        guard bytes.count <= options.maxConfigBytes else {
-            throw NetVizError.file(path: file, message: "the config is larger than \(options.maxConfigBytes) bytes")
-        }
-        let json: KerasJSON
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            let kind = bytes.isEmpty ? "is empty, not" : "is not valid"
-            throw NetVizError.file(path: file, message: "\(kind) JSON: \(error.message) at byte \(error.offset)")
-        }
-        var importer = Importer(file: file, options: options)
-        do {
-            let model = try importer.model(json, depth: 0)
-            return ImportedModel(model: model, warnings: importer.warningLines())
-        } catch let error as NetVizError {
-            throw importer.located(error)
-        } catch let problem as LayerProblem {
-            throw NetVizError.file(path: file, message: problem.message)
-        }
-    }
-}
+import HeapModule
 
 /// The state of one import: the file name for errors, counts against the bounds, unknown classes met.
-struct Importer {
+struct KerasGraphReader {
     let file: String
     let options: KerasImportOptions
     var layerCount = 0
@@ -135,7 +35,7 @@ struct Importer {
     // MARK: Models
 
     /// A Functional or Sequential model config (top level or nested).
-    mutating func model(_ json: KerasJSON, depth: Int) throws -> Model {
+    mutating func model(_ json: JSON, depth: Int) throws -> Model {
         guard depth <= options.maxNesting else {
             throw NetVizError.graph("sub-models nested deeper than \(options.maxNesting) levels")
         }
@@ -154,7 +54,7 @@ struct Importer {
         }
     }
 
-    func entries(_ config: [String: KerasJSON]) throws -> [KerasJSON] {
+    func entries(_ config: [String: JSON]) throws -> [JSON] {
         guard let layers = config["layers"]?.arrayValue else { throw NetVizError.graph("the config has no layers list") }
         return layers
     }
@@ -166,7 +66,7 @@ struct Importer {
         }
     }
 
-    func layerEntry(_ json: KerasJSON, index: Int) throws -> KerasLayerConfig {
+    func layerEntry(_ json: JSON, index: Int) throws -> KerasLayerConfig {
         guard let entry = json.objectValue else { throw NetVizError.graph("layer #\(index) is \(json.kind), not a layer") }
         let config = entry["config"]?.objectValue ?? [:]
         guard let name = entry["name"]?.stringValue ?? config["name"]?.stringValue, !name.isEmpty else {
@@ -181,7 +81,7 @@ struct Importer {
     }
 
     /// A tensor reference `[layer, node_index, tensor_index]` (or a `__keras_tensor__` object holding one).
-    static func reference(_ json: KerasJSON) -> String? {
+    static func reference(_ json: JSON) -> String? {
         if let object = json.objectValue {
             guard object["class_name"]?.stringValue == "__keras_tensor__" else { return nil }
             return object["config"]?["keras_history"].flatMap(reference)
@@ -190,14 +90,14 @@ struct Importer {
         return name
     }
 
-    static func historyIndices(_ json: KerasJSON) -> (Int64, Int64)? {
+    static func historyIndices(_ json: JSON) -> (Int64, Int64)? {
         let list = json.objectValue.flatMap { $0["config"]?["keras_history"]?.arrayValue } ?? json.arrayValue
         guard let list, list.count == 3, case .int(let node) = list[1], case .int(let tensor) = list[2] else { return nil }
         return (node, tensor)
     }
 
     /// `input_layers` / `output_layers`: one `[name, 0, 0]` or a list of them.
-    func endpoints(_ json: KerasJSON?, _ key: String) throws -> [String] {
+    func endpoints(_ json: JSON?, _ key: String) throws -> [String] {
         guard let list = json?.arrayValue, !list.isEmpty else { throw NetVizError.graph("\(key) is missing or empty") }
         if list.count == 3, list[0].stringValue != nil, let name = Self.reference(json ?? .null) { return [name] }
         return try list.map {
@@ -221,7 +121,7 @@ struct Importer {
         var constants: [Double] = []
         var order: [ElementwiseOperand] = []
         let args = nodes[0]["args"]?.arrayValue ?? []
-        func take(_ value: KerasJSON) throws {
+        func take(_ value: JSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
                 if let (node, tensor) = Self.historyIndices(value), node != 0 || tensor != 0 {
                     throw NetVizError.layer(
@@ -241,7 +141,7 @@ struct Importer {
         return (inputs, constants, order)
     }
 
-    mutating func functional(_ config: [String: KerasJSON], depth: Int) throws -> Model {
+    mutating func functional(_ config: [String: JSON], depth: Int) throws -> Model {
         let raw = try entries(config)
         try countLayers(raw.count)
         let layers = try raw.enumerated().map { try layerEntry($1, index: $0) }
@@ -301,7 +201,7 @@ struct Importer {
         return try Model(inputs: endpointTensors("input_layers"), outputs: endpointTensors("output_layers"), name: name)
     }
 
-    mutating func sequential(_ config: [String: KerasJSON], root: [String: KerasJSON], depth: Int) throws -> Model {
+    mutating func sequential(_ config: [String: JSON], root: [String: JSON], depth: Int) throws -> Model {
         let raw = try entries(config)
         try countLayers(raw.count)
         var layers = try raw.enumerated().map { try layerEntry($1, index: $0) }
@@ -349,15 +249,15 @@ struct Importer {
         var pending = inputs.map(\.count)
         var consumers = [[Int]](repeating: [], count: layers.count)
         for (i, sources) in inputs.enumerated() { for s in sources { consumers[s].append(i) } }
-        var ready = MinHeap()
-        for i in layers.indices where pending[i] == 0 { ready.push(i) }
+        var ready = Heap<Int>()
+        for i in layers.indices where pending[i] == 0 { ready.insert(i) }
         var order: [Int] = []
         order.reserveCapacity(layers.count)
-        while let i = ready.pop() {
+        while let i = ready.popMin() {
             order.append(i)
             for c in consumers[i] {
                 pending[c] -= 1
-                if pending[c] == 0 { ready.push(c) }
+                if pending[c] == 0 { ready.insert(c) }
             }
         }
         if order.count < layers.count {
@@ -390,7 +290,7 @@ struct Importer {
     }
 
     /// A shape with (or, for `build_input_shape`, also with) the batch dim: every other dim a positive integer.
-    func inputDims(_ shape: KerasJSON, layer: String, hasBatch: Bool = true) throws -> [Int] {
+    func inputDims(_ shape: JSON, layer: String, hasBatch: Bool = true) throws -> [Int] {
         guard let list = shape.arrayValue, list.count >= 2, list.count <= 9 else {
             throw LayerProblem("input shape must be a list (batch, dims...) of rank 2 to 9, got \(shape.kind)")
         }
@@ -470,148 +370,4 @@ struct Importer {
         }
         return made
     }
-
-    typealias Builder = @Sendable (KerasLayerConfig) throws -> any Layer
-
-    /// Keras class name -> netviz layer, reading Keras's argument names with Keras's defaults.
-    static let builders: [String: Builder] = [
-        "Conv2D": { c in
-            Conv2D(
-                filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
-                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.size2("dilation_rate", 1),
-                groups: try c.int("groups", 1), activation: try c.activation(), useBias: try c.bool("use_bias", true),
-                name: c.name)
-        },
-        "DepthwiseConv2D": { c in
-            DepthwiseConv2D(
-                kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1), padding: try c.padding(),
-                depthMultiplier: try c.int("depth_multiplier", 1), dataFormat: try c.dataFormat(),
-                dilationRate: try c.size2("dilation_rate", 1), activation: try c.activation(),
-                useBias: try c.bool("use_bias", true), name: c.name)
-        },
-        "SeparableConv2D": { c in
-            SeparableConv2D(
-                filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
-                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.size2("dilation_rate", 1),
-                depthMultiplier: try c.int("depth_multiplier", 1), activation: try c.activation(),
-                useBias: try c.bool("use_bias", true), name: c.name)
-        },
-        "Dense": { c in
-            Dense(units: try c.int("units"), activation: try c.activation(), useBias: try c.bool("use_bias", true), name: c.name)
-        },
-        "BatchNormalization": { c in
-            let axes = try c.axes() ?? [-1]
-            guard axes.count == 1 else { throw LayerProblem("axis \(axes): netviz reads a single BatchNormalization axis") }
-            return BatchNormalization(
-                axis: axes[0], momentum: try c.double("momentum", 0.99), epsilon: try c.double("epsilon", 0.001),
-                center: try c.bool("center", true), scale: try c.bool("scale", true), name: c.name)
-        },
-        "LayerNormalization": { c in
-            let rms = try c.bool("rms_scaling", false)
-            return LayerNormalization(
-                axes: try c.axes() ?? [-1], epsilon: try c.double("epsilon", 0.001),
-                center: rms ? false : try c.bool("center", true), scale: try c.bool("scale", true), name: c.name)
-        },
-        "Normalization": { c in
-            let given = c.value("mean") != nil || c.value("variance") != nil
-            // A scalar or a (nested) list of numbers; kept so the executor can run the layer.
-            func numbers(_ key: String) -> [Double]? {
-                guard let value = c.value(key) else { return nil }
-                var out: [Double] = []
-                var stack = [value]
-                while let item = stack.popLast(), out.count <= 1 << 20 {
-                    if let number = item.doubleValue { out.append(number) } else if let list = item.arrayValue {
-                        stack.append(contentsOf: list.reversed())
-                    }
-                }
-                return out
-            }
-            return Normalization(
-                axes: try c.axes() ?? [], statisticsGiven: given, mean: numbers("mean"), variance: numbers("variance"),
-                invert: try c.bool("invert", false), name: c.name)
-        },
-        "Activation": { c in
-            Activation(try c.activation() ?? .linear, name: c.name)
-        },
-        "ReLU": { c in
-            ReLU(
-                maxValue: try c.optionalDouble("max_value"), negativeSlope: try c.double("negative_slope", 0),
-                threshold: try c.double("threshold", 0), name: c.name)
-        },
-        "Add": { c in Add(name: c.name) },
-        "Multiply": { c in Multiply(name: c.name) },
-        "Concatenate": { c in Concatenate(axis: try c.int("axis", -1), name: c.name) },
-        "AveragePooling2D": { c in
-            AveragePooling2D(
-                poolSize: try c.size2("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size2("strides", 2),
-                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
-        },
-        "MaxPooling2D": { c in
-            MaxPooling2D(
-                poolSize: try c.size2("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size2("strides", 2),
-                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
-        },
-        "GlobalAveragePooling2D": { c in
-            GlobalAveragePooling2D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
-        },
-        "GlobalMaxPooling2D": { c in
-            GlobalMaxPooling2D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
-        },
-        "ZeroPadding2D": { c in
-            ZeroPadding2D(padding: try c.margins("padding", Margins2D(1)), dataFormat: try c.dataFormat(), name: c.name)
-        },
-        "Cropping2D": { c in
-            Cropping2D(cropping: try c.margins("cropping", Margins2D(0)), dataFormat: try c.dataFormat(), name: c.name)
-        },
-        "Reshape": { c in
-            guard let target = try c.intList("target_shape") else { throw LayerProblem("target_shape is missing") }
-            return Reshape(targetShape: target, name: c.name)
-        },
-        "Flatten": { c in Flatten(dataFormat: try c.dataFormat(), name: c.name) },
-        "Dropout": { c in Dropout(rate: try c.double("rate", 0), name: c.name) },
-        "Rescaling": { c in
-            // A per-channel list (EfficientNet) is kept as its first value: it changes neither shape nor counts.
-            let scale = c.value("scale").flatMap { $0.doubleValue ?? $0.arrayValue?.first?.doubleValue } ?? 1
-            let offset = c.value("offset").flatMap { $0.doubleValue ?? $0.arrayValue?.first?.doubleValue } ?? 0
-            return Rescaling(scale: scale, offset: offset, name: c.name)
-        },
-        "LayerScale": { c in
-            LayerScale(initValues: try c.double("init_values", 1e-6), projectionDim: try c.int("projection_dim"), name: c.name)
-        },
-    ]
 }
-
-/// A binary min-heap of layer indices (Kahn's ready set).
-struct MinHeap {
-    private var items: [Int] = []
-
-    mutating func push(_ value: Int) {
-        items.append(value)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard items[parent] > items[i] else { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Int? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        guard !items.isEmpty else { return top }
-        items[0] = last
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < items.count, items[l] < items[smallest] { smallest = l }
-            if r < items.count, items[r] < items[smallest] { smallest = r }
-            guard smallest != i else { break }
-            items.swapAt(i, smallest)
-            i = smallest
-        }
-        return top
-    }
-}
-

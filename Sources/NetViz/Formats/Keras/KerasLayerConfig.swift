@@ -7,15 +7,15 @@ struct KerasLayerConfig {
     let className: String
     let module: String
     let registeredName: String?
-    let config: [String: KerasJSON]
-    let entry: [String: KerasJSON]
+    let config: [String: JSON]
+    let entry: [String: JSON]
 
-    func value(_ key: String) -> KerasJSON? {
+    func value(_ key: String) -> JSON? {
         guard let value = config[key], !value.isNull else { return nil }
         return value
     }
 
-    static func integer(_ value: KerasJSON, _ key: String) throws -> Int {
+    static func integer(_ value: JSON, _ key: String) throws -> Int {
         let number: Int64
         switch value {
         case .int(let i): number = i

@@ -1,24 +1,35 @@
-/// A parsed JSON document as the Keras importer reads it. The parser is written for untrusted input:
+/// A parsed JSON document: what every reader of JSON in netviz gets (Keras configs, safetensors headers). The parser is written for untrusted input:
 /// it works on bytes, bounds nesting depth (so its recursion is bounded too) and never traps.
-public enum KerasJSON: Sendable, Equatable {
+public enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
     /// An integer literal that fits 64 bits.
     case int(Int64)
     case double(Double)
     case string(String)
-    case array([KerasJSON])
-    case object([String: KerasJSON])
+    case array([JSON])
+    case object([String: JSON])
 
-    public subscript(key: String) -> KerasJSON? {
+    public subscript(key: String) -> JSON? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
     var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    var arrayValue: [KerasJSON]? { if case .array(let a) = self { a } else { nil } }
-    var objectValue: [String: KerasJSON]? { if case .object(let o) = self { o } else { nil } }
+    var arrayValue: [JSON]? { if case .array(let a) = self { a } else { nil } }
+    var objectValue: [String: JSON]? { if case .object(let o) = self { o } else { nil } }
     var isNull: Bool { self == .null }
+    /// A list of integers that fit `Int` (nil for anything else).
+    var intList: [Int]? {
+        guard let items = arrayValue else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            guard case .int(let i) = item, let value = Int(exactly: i) else { return nil }
+            out.append(value)
+        }
+        return out
+    }
 
     /// Numbers as Double (integers convert exactly up to 2^53).
     var doubleValue: Double? {
@@ -57,7 +68,7 @@ struct JSONParser {
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> KerasJSON {
+    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes)
         // A UTF-8 byte-order mark is tolerated.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.i = 3 }
@@ -78,7 +89,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws(JSONSyntaxError) -> KerasJSON {
+    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSON {
         guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
         skipSpace()
         guard i < bytes.count else { throw error("unexpected end of input") }
@@ -108,9 +119,9 @@ struct JSONParser {
         i += expected.count
     }
 
-    private mutating func object(depth: Int) throws(JSONSyntaxError) -> KerasJSON {
+    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSON {
         i += 1
-        var members: [String: KerasJSON] = [:]
+        var members: [String: JSON] = [:]
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
@@ -129,9 +140,9 @@ struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int) throws(JSONSyntaxError) -> KerasJSON {
+    private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSON {
         i += 1
-        var elements: [KerasJSON] = []
+        var elements: [JSON] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(elements) }
         while true {
@@ -215,7 +226,7 @@ struct JSONParser {
         throw error("unterminated string")
     }
 
-    private mutating func number() throws(JSONSyntaxError) -> KerasJSON {
+    private mutating func number() throws(JSONSyntaxError) -> JSON {
         let start = i
         if bytes[i] == UInt8(ascii: "-") {
             i += 1

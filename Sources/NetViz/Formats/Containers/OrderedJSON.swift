@@ -1,14 +1,14 @@
 /// A JSON value with ordered keys, so reports are byte-for-byte deterministic.
-public indirect enum JSONValue: Equatable, Sendable {
+public indirect enum OrderedJSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
     case double(Double)
     case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([OrderedJSON])
+    case object([(String, OrderedJSON)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
+    public static func == (a: OrderedJSON, b: OrderedJSON) -> Bool { a.rendered() == b.rendered() }
 
     /// Pretty-printed with two-space indents; arrays of scalars stay on one line.
     public func rendered() -> String {
@@ -61,6 +61,13 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .array, .object: false
         default: true
         }
+    }
+
+    /// A JSON string literal (safetensors keys).
+    static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        quote(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func quote(_ s: String, into out: inout [UInt8]) {

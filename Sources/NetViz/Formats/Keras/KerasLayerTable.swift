@@ -1,0 +1,112 @@
+/// Keras class name -> netviz layer: one import row per layer class, reading Keras's argument names with Keras's
+/// defaults (Docs/architecture.md, "Adding a layer").
+extension KerasGraphReader {
+    typealias Builder = @Sendable (KerasLayerConfig) throws -> any Layer
+
+    /// Keras class name -> netviz layer, reading Keras's argument names with Keras's defaults.
+    static let builders: [String: Builder] = [
+        "Conv2D": { c in
+            Conv2D(
+                filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.size2("dilation_rate", 1),
+                groups: try c.int("groups", 1), activation: try c.activation(), useBias: try c.bool("use_bias", true),
+                name: c.name)
+        },
+        "DepthwiseConv2D": { c in
+            DepthwiseConv2D(
+                kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1), padding: try c.padding(),
+                depthMultiplier: try c.int("depth_multiplier", 1), dataFormat: try c.dataFormat(),
+                dilationRate: try c.size2("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "SeparableConv2D": { c in
+            SeparableConv2D(
+                filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.size2("dilation_rate", 1),
+                depthMultiplier: try c.int("depth_multiplier", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "Dense": { c in
+            Dense(units: try c.int("units"), activation: try c.activation(), useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "BatchNormalization": { c in
+            let axes = try c.axes() ?? [-1]
+            guard axes.count == 1 else { throw LayerProblem("axis \(axes): netviz reads a single BatchNormalization axis") }
+            return BatchNormalization(
+                axis: axes[0], momentum: try c.double("momentum", 0.99), epsilon: try c.double("epsilon", 0.001),
+                center: try c.bool("center", true), scale: try c.bool("scale", true), name: c.name)
+        },
+        "LayerNormalization": { c in
+            let rms = try c.bool("rms_scaling", false)
+            return LayerNormalization(
+                axes: try c.axes() ?? [-1], epsilon: try c.double("epsilon", 0.001),
+                center: rms ? false : try c.bool("center", true), scale: try c.bool("scale", true), name: c.name)
+        },
+        "Normalization": { c in
+            let given = c.value("mean") != nil || c.value("variance") != nil
+            // A scalar or a (nested) list of numbers; kept so the executor can run the layer.
+            func numbers(_ key: String) -> [Double]? {
+                guard let value = c.value(key) else { return nil }
+                var out: [Double] = []
+                var stack = [value]
+                while let item = stack.popLast(), out.count <= 1 << 20 {
+                    if let number = item.doubleValue { out.append(number) } else if let list = item.arrayValue {
+                        stack.append(contentsOf: list.reversed())
+                    }
+                }
+                return out
+            }
+            return Normalization(
+                axes: try c.axes() ?? [], statisticsGiven: given, mean: numbers("mean"), variance: numbers("variance"),
+                invert: try c.bool("invert", false), name: c.name)
+        },
+        "Activation": { c in
+            Activation(try c.activation() ?? .linear, name: c.name)
+        },
+        "ReLU": { c in
+            ReLU(
+                maxValue: try c.optionalDouble("max_value"), negativeSlope: try c.double("negative_slope", 0),
+                threshold: try c.double("threshold", 0), name: c.name)
+        },
+        "Add": { c in Add(name: c.name) },
+        "Multiply": { c in Multiply(name: c.name) },
+        "Concatenate": { c in Concatenate(axis: try c.int("axis", -1), name: c.name) },
+        "AveragePooling2D": { c in
+            AveragePooling2D(
+                poolSize: try c.size2("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size2("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "MaxPooling2D": { c in
+            MaxPooling2D(
+                poolSize: try c.size2("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size2("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "GlobalAveragePooling2D": { c in
+            GlobalAveragePooling2D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "GlobalMaxPooling2D": { c in
+            GlobalMaxPooling2D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "ZeroPadding2D": { c in
+            ZeroPadding2D(padding: try c.margins("padding", Margins2D(1)), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "Cropping2D": { c in
+            Cropping2D(cropping: try c.margins("cropping", Margins2D(0)), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "Reshape": { c in
+            guard let target = try c.intList("target_shape") else { throw LayerProblem("target_shape is missing") }
+            return Reshape(targetShape: target, name: c.name)
+        },
+        "Flatten": { c in Flatten(dataFormat: try c.dataFormat(), name: c.name) },
+        "Dropout": { c in Dropout(rate: try c.double("rate", 0), name: c.name) },
+        "Rescaling": { c in
+            // A per-channel list (EfficientNet) is kept as its first value: it changes neither shape nor counts.
+            let scale = c.value("scale").flatMap { $0.doubleValue ?? $0.arrayValue?.first?.doubleValue } ?? 1
+            let offset = c.value("offset").flatMap { $0.doubleValue ?? $0.arrayValue?.first?.doubleValue } ?? 0
+            return Rescaling(scale: scale, offset: offset, name: c.name)
+        },
+        "LayerScale": { c in
+            LayerScale(initValues: try c.double("init_values", 1e-6), projectionDim: try c.int("projection_dim"), name: c.name)
+        },
+    ]
+}
