@@ -17,85 +17,63 @@ struct CompareModelsCommand: ParsableCommand {
         abstract: "One row per model (ratios to the first); one model with lists of --alpha and --resolution gives the grid."
     )
 
-    @Argument(help: "Zoo models (see `netviz models`) or Keras model files (.json, .keras) to compare.")
+    @Argument(help: "Zoo models (see `netviz models`) or model files to compare.")
     var models: [String] = []
 
-    @Option(parsing: .unconditional, help: "Width multipliers, comma-separated.")
-    var alpha: String?
+    @Flag(name: .customLong("allow-unknown"), help: "Import unknown Keras classes as shape-preserving with 0 params and MACs.")
+    var allowUnknown = false
 
-    @Option(parsing: .unconditional, help: "Input resolutions, comma-separated.")
-    var resolution: String?
-
-    @Option(name: .customLong("depth-multiplier"), parsing: .unconditional, help: "Depthwise depth multiplier.")
-    var depthMultiplier: Int?
-
-    @Option(parsing: .unconditional, help: "Number of classes.")
-    var classes: Int?
-
-    @Flag(inversion: .prefixedNo, help: "Include the classifier on top.")
-    var includeTop: Bool = true
+    @OptionGroup var zoo: ZooOptionGroup
 
     @OptionGroup var output: TableOutputOptions
 
     func run() throws {
         guard !models.isEmpty else {
-            throw NetVizError.invalidOption(option: "MODEL", message: "give at least one model to compare (see netviz models)")
+            throw OptionError(flag: "MODEL", message: "give at least one model to compare (see netviz models)")
         }
-        let alphas = try Self.list(alpha, "--alpha") { Double($0) }
-        let resolutions = try Self.list(resolution, "--resolution") { Int($0) }
-        var base = ZooOptions()
-        if let depthMultiplier { base.depthMultiplier = depthMultiplier }
-        if let classes { base.classes = classes }
-        base.includeTop = includeTop
+        let alphas = try zoo.alphas()
+        let resolutions = try zoo.resolutions()
+        func statistics(_ name: String, alpha: Double?, resolution: Int?) throws -> ModelStatistics {
+            let source = ModelSource(name)
+            let model = try ModelOptions.load(
+                source, zoo: zoo.zooOptions(alpha: alpha, resolution: resolution), allowUnknown: allowUnknown)
+            return try source.located { try ModelStatistics(model) }
+        }
 
         var entries: [ModelComparison.Entry] = []
         if models.count == 1, alphas.count > 1 || resolutions.count > 1 {
             // A grid over one model, like the paper's Tables 6 and 7.
-            for a in alphas.isEmpty ? [base.alpha] : alphas {
-                for r in resolutions.isEmpty ? [base.resolution] : resolutions {
-                    var options = base
-                    options.alpha = a
-                    options.resolution = r
-                    let stats = try ModelStatistics(ModelOptions.load(models[0], zoo: options))
+            let defaults = ZooOptions()
+            for a in alphas.isEmpty ? [defaults.alpha] : alphas {
+                for r in resolutions.isEmpty ? [defaults.resolution] : resolutions {
+                    let stats = try statistics(models[0], alpha: alphas.isEmpty ? nil : a, resolution: resolutions.isEmpty ? nil : r)
                     entries.append(.init(label: models[0], stats: stats, alpha: a, resolution: r))
                 }
             }
         } else {
-            for (option, count) in [("--alpha", alphas.count), ("--resolution", resolutions.count)]
+            for (flag, count) in [("--alpha", alphas.count), ("--resolution", resolutions.count)]
             where count > 1 && count != models.count {
-                throw NetVizError.invalidOption(
-                    option: option, message: "mismatched list lengths: \(models.count) models but \(count) values")
+                throw OptionError(flag: flag, message: "mismatched list lengths: \(models.count) models but \(count) values")
             }
             for (i, name) in models.enumerated() {
-                var options = base
-                if !alphas.isEmpty { options.alpha = alphas.count == 1 ? alphas[0] : alphas[i] }
-                if !resolutions.isEmpty { options.resolution = resolutions.count == 1 ? resolutions[0] : resolutions[i] }
-                let stats = try ModelStatistics(ModelOptions.load(name, zoo: options))
-                entries.append(.init(label: Self.label(name, options), stats: stats))
+                let alpha = alphas.isEmpty ? nil : alphas[alphas.count == 1 ? 0 : i]
+                let resolution = resolutions.isEmpty ? nil : resolutions[resolutions.count == 1 ? 0 : i]
+                let stats = try statistics(name, alpha: alpha, resolution: resolution)
+                entries.append(.init(label: Self.label(name, alpha: alpha, resolution: resolution), stats: stats))
             }
         }
         try output.emit(ModelComparison.report(entries))
     }
 
     /// `mobilenet`, `mobilenet (α 0.5, 160)` when the options differ from the defaults, or a file's name.
-    static func label(_ name: String, _ options: ZooOptions) -> String {
-        if ModelOptions.isFile(name) { return URL(fileURLWithPath: name).lastPathComponent }
+    static func label(_ name: String, alpha: Double?, resolution: Int?) -> String {
+        let source = ModelSource(name)
+        guard case .zoo = source else { return source.label }
         var parts: [String] = []
         let defaults = ZooOptions()
-        if options.alpha != defaults.alpha { parts.append("α \(options.alpha)") }
-        if options.resolution != defaults.resolution { parts.append("\(options.resolution)") }
+        if let alpha, alpha != defaults.alpha { parts.append("α \(alpha)") }
+        if let resolution, resolution != defaults.resolution { parts.append("\(resolution)") }
         return parts.isEmpty ? name : "\(name) (\(parts.joined(separator: ", ")))"
-    }
-
-    static func list<T>(_ text: String?, _ option: String, _ parse: (String) -> T?) throws -> [T] {
-        guard let text else { return [] }
-        return try text.split(separator: ",", omittingEmptySubsequences: false).map { item in
-            let trimmed = item.trimmingCharacters(in: .whitespaces)
-            guard let value = parse(trimmed) else {
-                throw NetVizError.invalidOption(option: option, message: "'\(trimmed)' in '\(text)' is not a number")
-            }
-            return value
-        }
     }
 }
 
@@ -137,11 +115,11 @@ struct CompareBlockCommand: ParsableCommand {
     func run() throws {
         let dims = input.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
         guard dims.count == 3, let h = dims[0], let w = dims[1], let c = dims[2], h > 0, w > 0, c > 0 else {
-            throw NetVizError.invalidOption(
-                option: "--input", message: "must be HxWxC with three positive integers, got '\(input)'")
+            throw OptionError(
+                flag: "--input", message: "must be HxWxC with three positive integers, got '\(input)'")
         }
         guard let padding = Padding(rawValue: padding.lowercased()) else {
-            throw NetVizError.invalidOption(option: "--padding", message: "must be same or valid, got '\(self.padding)'")
+            throw OptionError(flag: "--padding", message: "must be same or valid, got '\(self.padding)'")
         }
         var block = ConvolutionBlock(height: h, width: w, channels: c, filters: filters, kernel: kernel)
         block.stride = stride

@@ -19,7 +19,8 @@ struct NetVizCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code.isSuccess { Self.exit(withError: error) }
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let full = Flags.describe(error) ?? message(for: error)
+            let message = full.split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             Foundation.exit(code.rawValue)
         }

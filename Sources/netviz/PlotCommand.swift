@@ -69,7 +69,7 @@ struct PlotCommand: ParsableCommand {
         options.showMACs = showMACs
         if let heat {
             guard let metric = HeatMetric(rawValue: heat.lowercased()) else {
-                throw NetVizError.invalidOption(option: "--heat", message: "must be macs or params, got '\(heat)'")
+                throw OptionError(flag: "--heat", message: "must be macs or params, got '\(heat)'")
             }
             options.heat = metric
         }
@@ -78,14 +78,14 @@ struct PlotCommand: ParsableCommand {
         var plotFormat: PlotFormat? = nil
         if let format {
             guard let parsed = PlotFormat(rawValue: format.lowercased()) else {
-                throw NetVizError.invalidOption(
-                    option: "--format",
+                throw OptionError(
+                    flag: "--format",
                     message: "must be one of \(PlotFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
             }
             plotFormat = parsed
         }
         try options.validate()
-        let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
+        let stats = try source.statistics(expandNested: expandNested, indentNested: false)
         let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }

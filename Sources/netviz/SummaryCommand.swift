@@ -32,22 +32,22 @@ struct SummaryCommand: ParsableCommand {
         if let columns {
             options.columns = try columns.split(separator: ",").map { name in
                 guard let column = SummaryColumn(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw NetVizError.invalidOption(
-                        option: "--columns",
+                    throw OptionError(
+                        flag: "--columns",
                         message: "unknown column '\(name)'; choose from \(SummaryColumn.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return column
             }
         }
         if byType, columns != nil || showTrainable {
-            throw NetVizError.invalidOption(
-                option: columns != nil ? "--columns" : "--show-trainable", message: "does not apply with --by-type")
+            throw OptionError(
+                flag: columns != nil ? "--columns" : "--show-trainable", message: "does not apply with --by-type")
         }
         if output.chart != nil, !byType {
-            throw NetVizError.invalidOption(option: "--chart", message: "applies only with --by-type")
+            throw OptionError(flag: "--chart", message: "applies only with --by-type")
         }
         try output.validateChart()
-        let stats = try ModelStatistics(source.load(expandNested: expandNested))
+        let stats = try source.statistics(expandNested: expandNested)
         if byType {
             try output.emit(CostBreakdown.report(stats))
         } else {

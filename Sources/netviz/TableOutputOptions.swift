@@ -21,7 +21,7 @@ struct TableOutputOptions: ParsableArguments {
     /// Checked before any work, so a bad chart path fails at once.
     func validateChart() throws {
         if let chart, !(chart.hasSuffix(".svg") || chart.hasSuffix(".png")) {
-            throw NetVizError.invalidOption(option: "--chart", message: "must end in .svg or .png, got '\(chart)'")
+            throw OptionError(flag: "--chart", message: "must end in .svg or .png, got '\(chart)'")
         }
     }
 

@@ -34,12 +34,12 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let model = try source.load()
         // Every weight and the largest activations live in memory at once: refuse what cannot fit, before allocating.
-        let stats = try ModelStatistics(model)
+        let stats = try source.modelSource.located { try ModelStatistics(model) }
         let limit: Int64 = 1 << 30  // elements (4 GiB of Float32)
         let largest = stats.layers.map { $0.activationBytes / 4 }.max() ?? 0
         guard stats.totalParams <= limit, largest <= limit else {
-            throw NetVizError.invalidOption(
-                option: "verify", message: "model '\(model.name)' has \(stats.totalParams) params and activations of up to \(largest) elements; verify runs models up to \(limit) of each")
+            throw OptionError(
+                flag: "verify", message: "model '\(model.name)' has \(stats.totalParams) params and activations of up to \(largest) elements; verify runs models up to \(limit) of each")
         }
         var store: WeightStore
         if let weights {
@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
         var inputs: [Tensor]
         if let input {
             guard model.inputIndices.count == 1 else {
-                throw NetVizError.invalidOption(option: "--input", message: "model '\(model.name)' has \(model.inputIndices.count) inputs; one .npy gives one")
+                throw OptionError(flag: "--input", message: "model '\(model.name)' has \(model.inputIndices.count) inputs; one .npy gives one")
             }
             let tensor = try NumPyFile.read(path: input)
             let spec = model.inputSpecs[0]

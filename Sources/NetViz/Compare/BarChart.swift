@@ -87,7 +87,7 @@ public struct BarChart: Sendable {
     public func write(to path: String) throws {
         let format = try PlotFormat(path: path)
         guard format == .svg || format == .png else {
-            throw NetVizError.invalidOption(option: "--chart", message: "must end in .svg or .png, got '\(path)'")
+            throw NetVizError.invalidSetting(name: "chart", message: "must end in .svg or .png, got '\(path)'")
         }
         let result = try GraphvizRenderer.render(description, format: format, dpi: 96)
         try OutputFile.write(result.data, to: path)

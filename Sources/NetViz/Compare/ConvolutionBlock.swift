@@ -68,9 +68,9 @@ public struct ConvolutionBlock: Sendable {
     public var closedFormRatio: Double { 1 / Double(filters) + 1 / Double(kernel * kernel) }
 
     func validate() throws {
-        for (option, value) in [("--input", height), ("--input", width), ("--input", channels), ("--filters", filters),
-                                ("--kernel", kernel), ("--stride", stride)] where value <= 0 {
-            throw NetVizError.invalidOption(option: option, message: "must be positive, got \(value)")
+        for (name, value) in [("input", height), ("input", width), ("input", channels), ("filters", filters),
+                              ("kernel", kernel), ("stride", stride)] where value <= 0 {
+            throw NetVizError.invalidSetting(name: name, message: "must be positive, got \(value)")
         }
     }
 }
@@ -80,10 +80,10 @@ public enum BlockComparison {
     public static func report(_ block: ConvolutionBlock, alpha: Double? = nil, rho: Double? = nil) throws -> ReportTable {
         try block.validate()
         if let alpha, !(alpha > 0 && alpha <= 1) {
-            throw NetVizError.invalidOption(option: "--alpha", message: "must be in (0, 1], got \(alpha)")
+            throw NetVizError.invalidSetting(name: "alpha", message: "must be in (0, 1], got \(alpha)")
         }
         if let rho, !(rho > 0 && rho <= 1) {
-            throw NetVizError.invalidOption(option: "--rho", message: "must be in (0, 1], got \(rho)")
+            throw NetVizError.invalidSetting(name: "rho", message: "must be in (0, 1], got \(rho)")
         }
         let standard = try block.standard()
         let separable = try block.separable()

@@ -6,8 +6,9 @@ public enum NetVizError: Error, Equatable, Sendable, CustomStringConvertible {
     case graph(String)
     /// A count does not fit in 64 bits.
     case overflow(String)
-    /// An option or argument is out of range.
-    case invalidOption(option: String, message: String)
+    /// A setting is out of range or does not apply, named as the library names it (`alpha`, `line_length`);
+    /// the CLI shows it as its flag.
+    case invalidSetting(name: String, message: String)
     /// A model name that the zoo does not know.
     case unknownModel(name: String, known: [String])
     /// A file that cannot be read or written.
@@ -18,7 +19,7 @@ public enum NetVizError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .layer(name, className, message): "layer '\(name)' (\(className)): \(message)"
         case let .graph(message): "model: \(message)"
         case let .overflow(what): "count overflow: \(what) does not fit in 64 bits"
-        case let .invalidOption(option, message): "option \(option): \(message)"
+        case let .invalidSetting(name, message): "\(name): \(message)"
         case let .unknownModel(name, known):
             "unknown model '\(name)'; the zoo has: \(known.joined(separator: ", "))"
         case let .file(path, message): "\(path): \(message)"

@@ -5,11 +5,11 @@ public enum RankDir: String, Sendable, CaseIterable {
     case bottomToTop = "BT"
     case rightToLeft = "RL"
 
-    /// `TB`, `lr`, ...; anything else is an `invalidOption` error naming `--rankdir`.
+    /// `TB`, `lr`, ...; anything else is an `invalidSetting` error naming `rankdir`.
     public init(parsing text: String) throws {
         guard let value = RankDir(rawValue: text.uppercased()) else {
-            throw NetVizError.invalidOption(
-                option: "--rankdir", message: "must be one of TB, LR, BT, RL, got '\(text)'")
+            throw NetVizError.invalidSetting(
+                name: "rankdir", message: "must be one of TB, LR, BT, RL, got '\(text)'")
         }
         self = value
     }
@@ -34,7 +34,7 @@ public struct PlotOptions: Sendable, Equatable {
     public var showLayerActivations = false
     /// A "Trainable" / "Non-trainable" cell for layers with weights.
     public var showTrainable = false
-    /// Keras's `expand_nested`. netviz models have no nested models yet, so this changes nothing today.
+    /// Keras's `expand_nested`: a nested model is drawn as a cluster of its layers, not as one node.
     public var expandNested = false
     /// Dots per inch of bitmap output (and the `dpi` graph attribute).
     public var dpi: Int = 96
@@ -54,10 +54,10 @@ public struct PlotOptions: Sendable, Equatable {
     /// The largest dpi accepted (a generous cap: at such a dpi all but tiny models reach Cairo's 32767-px limit).
     public static let maxDPI = 2400
 
-    /// Rejects options Graphviz cannot honour, with the CLI option's name.
+    /// Rejects options Graphviz cannot honour, naming the setting.
     public func validate() throws {
         guard dpi >= 1, dpi <= Self.maxDPI else {
-            throw NetVizError.invalidOption(option: "--dpi", message: "must be in [1, \(Self.maxDPI)], got \(dpi)")
+            throw NetVizError.invalidSetting(name: "dpi", message: "must be in [1, \(Self.maxDPI)], got \(dpi)")
         }
     }
 }
@@ -75,15 +75,15 @@ public enum PlotFormat: String, Sendable, CaseIterable {
         self.init(rawValue: ext)
     }
 
-    /// The format a path's extension names, or an `invalidOption` error that lists the choices.
+    /// The format a path's extension names, or an `invalidSetting` error that lists the choices.
     public init(path: String) throws {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let ext = name.split(separator: ".", omittingEmptySubsequences: false).dropFirst().last.map(String.init)
         guard let ext, let format = PlotFormat(fileExtension: ext) else {
             let choices = PlotFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            throw NetVizError.invalidOption(
-                option: "--format",
-                message: "cannot tell the format of '\(path)' from its extension; use one of \(choices) or pass --format")
+            throw NetVizError.invalidSetting(
+                name: "format",
+                message: "cannot tell the format of '\(path)' from its extension; use one of \(choices) or give the format")
         }
         self = format
     }

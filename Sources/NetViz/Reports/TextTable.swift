@@ -34,8 +34,8 @@ public struct TextTable {
         let content = widths.map { $0 - 2 }
         guard content.allSatisfy({ $0 >= 4 }) else {
             let needed = borders + columns.count * 6
-            throw NetVizError.invalidOption(
-                option: "--line-length",
+            throw NetVizError.invalidSetting(
+                name: "line_length",
                 message: "\(lineLength) is too narrow for \(columns.count) columns (at least \(needed))")
         }
         return content

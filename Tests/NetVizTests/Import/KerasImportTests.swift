@@ -7,7 +7,7 @@ import Testing
 /// (Fixtures/keras: the shared reference configs, and Fixtures/keras/extra made by Tools/make-keras-configs.py).
 @Suite struct KerasImportTests {
     static func load(_ relative: String, allowUnknown: Bool = false) throws -> ImportedModel {
-        var options = KerasImportOptions()
+        var options = ImportOptions()
         options.allowUnknown = allowUnknown
         return try KerasImporter.load(path: Fixtures.url(relative).path, options: options)
     }

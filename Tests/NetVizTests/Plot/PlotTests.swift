@@ -390,8 +390,8 @@ private func occurrences(_ needle: String, in text: String) -> Int { text.compon
         #expect {
             try Plot.write(stats, options: options, to: directory.appendingPathComponent("m.png").path)
         } throws: { error in
-            guard case NetVizError.invalidOption(let option, _) = error else { return false }
-            return option == "--dpi"
+            guard case NetVizError.invalidSetting(let name, _) = error else { return false }
+            return name == "dpi"
         }
         #expect(try Self.contents(directory) == [])
     }
@@ -412,8 +412,8 @@ private func occurrences(_ needle: String, in text: String) -> Int { text.compon
         #expect {
             try RankDir(parsing: "up")
         } throws: { error in
-            guard case NetVizError.invalidOption(let option, let message) = error else { return false }
-            return option == "--rankdir" && message.contains("TB, LR, BT, RL")
+            guard case NetVizError.invalidSetting(let name, let message) = error else { return false }
+            return name == "rankdir" && message.contains("TB, LR, BT, RL")
         }
     }
 }

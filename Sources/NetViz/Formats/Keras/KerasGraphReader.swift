@@ -3,12 +3,12 @@ import HeapModule
 /// The state of one import: the file name for errors, counts against the bounds, unknown classes met.
 struct KerasGraphReader {
     let file: String
-    let options: KerasImportOptions
+    let options: ImportOptions
     var layerCount = 0
     /// Unknown class -> the layers using it, in order of appearance.
     var unknown: [(className: String, layers: [String])] = []
 
-    init(file: String, options: KerasImportOptions) {
+    init(file: String, options: ImportOptions) {
         self.file = file
         self.options = options
     }

@@ -1,43 +1,33 @@
 import Foundation
 
-/// How the importer treats what it does not know, and the bounds it puts on untrusted input.
-public struct KerasImportOptions: Sendable {
-    /// Import unknown classes as shape-preserving layers with 0 params and MACs (with a warning) instead of failing.
-    public var allowUnknown = false
-    /// The largest config read, in bytes (a `.json` file or `config.json` inside a `.keras` archive).
-    public var maxConfigBytes = 16 << 20
-    /// The most layers a model (with its nested models) may have.
-    public var maxLayers = 100_000
-    /// The deepest nesting of sub-models.
-    public var maxNesting = 8
+/// The Keras format behind the format seam: `.keras` archives (by their ZIP signature) and `model.to_json()`
+/// configs (by a leading `{` or `[`, or a `.json`/`.keras` name when the bytes cannot tell).
+public struct KerasFormat: ModelFormat {
+    public var name: String { "a Keras 3 model (.keras archive or model.to_json() config)" }
+    public var reads: String? { "Keras 3 .keras archives and model.to_json() .json configs" }
 
     public init() {}
-}
 
-/// An imported model and what the importer has to say about it (unknown classes it let through).
-public struct ImportedModel: Sendable {
-    public let model: Model
-    public let warnings: [String]
+    public func recognise(_ probe: FileProbe) -> Recognition? {
+        if ZipFile.looksLikeZip(probe.head) { return .byContent }
+        if let first = probe.firstSignificantByte, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .byContent }
+        return ["json", "keras"].contains(probe.fileExtension) ? .byName : nil
+    }
+
+    public func load(path: String, options: ImportOptions) throws -> ImportedModel {
+        try KerasImporter.load(path: path, options: options)
+    }
 }
 
 /// Keras 3 model files into netviz graphs: the JSON of `model.to_json()` and `.keras` archives
 /// (Docs/keras-import.md). Every failure is one `NetVizError.file` line naming the file and, where there is one,
 /// the layer.
 public enum KerasImporter {
-    /// Reads a `.json` config or a `.keras` archive (recognised by content, not by extension).
-    public static func load(path: String, options: KerasImportOptions = KerasImportOptions()) throws -> ImportedModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw NetVizError.file(path: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw NetVizError.file(path: path, message: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw NetVizError.file(path: path, message: "cannot be read")
-        }
-        let prefix = (try? handle.read(upToCount: 4)).map { [UInt8]($0 ?? Data()) } ?? []
-        try? handle.close()
+    /// Reads a `.json` config or a `.keras` archive (told apart by content, not by extension).
+    public static func load(path: String, options: ImportOptions = ImportOptions()) throws -> ImportedModel {
+        let probe = try FileProbe(path: path)
         let bytes: [UInt8]
-        if KerasArchive.looksLikeZip(prefix) {
+        if ZipFile.looksLikeZip(probe.head) {
             do {
                 bytes = try KerasArchive.configJSON(at: path, limit: options.maxConfigBytes)
             } catch {
@@ -63,20 +53,21 @@ public enum KerasImporter {
 
     /// Imports a file's bytes held in memory: a `.keras` archive (by its ZIP signature) or config JSON.
     public static func importFile(
-        _ bytes: [UInt8], file: String, options: KerasImportOptions = KerasImportOptions()
+        _ bytes: [UInt8], file: String, options: ImportOptions = ImportOptions()
     ) throws -> ImportedModel {
-        guard KerasArchive.looksLikeZip(Array(bytes.prefix(4))) else { return try importConfig(bytes, file: file, options: options) }
+        guard ZipFile.looksLikeZip(bytes) else { return try importConfig(bytes, file: file, options: options) }
+        let config: [UInt8]
         do {
-            return try importConfig(
-                KerasArchive.configJSON(bytes: bytes, limit: options.maxConfigBytes), file: file, options: options)
-        } catch let error as KerasArchive.Failure {
+            config = try KerasArchive.configJSON(bytes: bytes, limit: options.maxConfigBytes)
+        } catch {
             throw NetVizError.file(path: file, message: error.message)
         }
+        return try importConfig(config, file: file, options: options)
     }
 
     /// Imports the JSON text of `model.to_json()` (or a `.keras` archive's `config.json`); `file` names it in errors.
     public static func importConfig(
-        _ bytes: [UInt8], file: String, options: KerasImportOptions = KerasImportOptions()
+        _ bytes: [UInt8], file: String, options: ImportOptions = ImportOptions()
     ) throws -> ImportedModel {
         guard bytes.count <= options.maxConfigBytes else {
             throw NetVizError.file(path: file, message: "the config is larger than \(options.maxConfigBytes) bytes")

@@ -7,7 +7,7 @@ import NetViz
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     for allowUnknown in [false, true] {
-        var options = KerasImportOptions()
+        var options = ImportOptions()
         options.allowUnknown = allowUnknown
         options.maxConfigBytes = 4 << 20
         do {
