@@ -32,16 +32,8 @@ public enum Lint {
 
     /// The article's bug: `data_format='channels_first'` pooling on a tensor that channels_last layers made.
     static func channelsFirstPooling(_ node: Node, in model: Model) -> String? {
-        guard node.className.hasSuffix("Pooling2D") else { return nil }  // cheap test before the casts
-        let format: DataFormat? =
-            switch node.baseLayer {
-            case let pool as AveragePooling2D: pool.dataFormat
-            case let pool as MaxPooling2D: pool.dataFormat
-            case let pool as GlobalAveragePooling2D: pool.dataFormat
-            case let pool as GlobalMaxPooling2D: pool.dataFormat
-            default: nil
-            }
-        guard format == .channelsFirst, let producer = nearestDataFormat(before: node, in: model),
+        guard let pool = node.baseLayer as? any SpatialLayer, pool.pools, pool.dataFormat == .channelsFirst,
+            let producer = nearestDataFormat(before: node, in: model),
             producer.format == .channelsLast
         else { return nil }
         let input = node.inputSpecs[0]
@@ -55,13 +47,8 @@ public enum Lint {
         var current = node
         while let source = current.inbound.first {
             current = model.nodes[source]
-            switch current.baseLayer {
-            case let layer as Conv2D: return (current.name, layer.dataFormat)
-            case let layer as DepthwiseConv2D: return (current.name, layer.dataFormat)
-            case let layer as SeparableConv2D: return (current.name, layer.dataFormat)
-            case is InputLayer: return (current.name, .channelsLast)
-            default: continue
-            }
+            if let layer = current.baseLayer as? any SpatialLayer, !layer.pools { return (current.name, layer.dataFormat) }
+            if current.baseLayer is InputLayer { return (current.name, .channelsLast) }
         }
         return nil
     }

@@ -1,21 +1,9 @@
 /// `netviz summary --by-type`: where the MACs and params go, grouped by layer type and kernel shape the way
 /// the paper's Table 2 groups MobileNet (Conv 1x1, Conv DW 3x3, Conv 3x3, Fully Connected).
 public enum CostBreakdown {
-    /// The group a layer's cost belongs to.
+    /// The group a layer's cost belongs to: the layer's own (`CostGrouped`), else its class.
     public static func group(_ node: Node) -> String {
-        func kernel(_ size: Size2) -> String { "\(size.height)x\(size.width)" }
-        switch node.baseLayer {
-        case let conv as Conv2D:
-            let input = node.inputSpecs[0].dims
-            let axes = ShapeRules.Layout2D(conv.dataFormat)
-            // A 1x1 convolution over a 1x1 map is a fully connected layer (Keras MobileNet's conv_preds).
-            if conv.kernelSize == 1, input[axes.heightAxis] == 1, input[axes.widthAxis] == 1 { return "Fully Connected" }
-            return conv.groups > 1 ? "Conv \(kernel(conv.kernelSize)) grouped" : "Conv \(kernel(conv.kernelSize))"
-        case let depthwise as DepthwiseConv2D: return "Conv DW \(kernel(depthwise.kernelSize))"
-        case let separable as SeparableConv2D: return "Conv Sep \(kernel(separable.kernelSize))"
-        case is Dense: return "Fully Connected"
-        default: return node.className
-        }
+        (node.baseLayer as? any CostGrouped)?.costGroup(for: node.inputSpecs) ?? node.className
     }
 
     public struct Group: Sendable, Equatable {

@@ -12,14 +12,12 @@ public struct LayerRun: Sendable {
     public let unusedWeights: [String]
 }
 
-/// Runs a `Model` on real tensors, layer by layer in graph order, with one kernel per layer kind
-/// (`KernelRegistry`). Tensors are freed after their last consumer, so memory stays near the largest live set.
+/// Runs a `Model` on real tensors, layer by layer in graph order, each layer with its own kernel (`Executable`).
+/// Tensors are freed after their last consumer, so memory stays near the largest live set.
 public struct Executor: Sendable {
-    public var registry: KernelRegistry
     public var mode: ExecutionMode
 
-    public init(registry: KernelRegistry = .standard, mode: ExecutionMode = .fast) {
-        self.registry = registry
+    public init(mode: ExecutionMode = .fast) {
         self.mode = mode
     }
 
@@ -55,9 +53,8 @@ public struct Executor: Sendable {
         var live: [Int: Tensor] = [:]
         var all: [Int: Tensor] = [:]
         for node in model.nodes {
-            // A frozen layer runs as the layer it wraps; kernels are keyed by the layer type's class name.
-            let layer = node.baseLayer
-            guard let kernel = registry.kernel(for: type(of: layer).className) else {
+            // A frozen layer runs as the layer it wraps.
+            guard let layer = node.baseLayer as? any Executable else {
                 throw NetVizError.layer(
                     name: node.name, className: node.className,
                     message: "the executor has no kernel for \(node.className)")
@@ -80,7 +77,7 @@ public struct Executor: Sendable {
             var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)
             let output: Tensor
             do {
-                output = try kernel(layer, &context)
+                output = try layer.execute(&context)
             } catch let error as KernelError {
                 throw NetVizError.layer(name: node.name, className: node.className, message: error.message)
             }

@@ -74,7 +74,7 @@ enum ImportedKernels {
     }
 
     /// A keras.ops node: its tensors and constants combined left to right in call order.
-    static func elementwise(_ layer: any ElementwiseOperation, _ context: inout KernelContext) throws -> Tensor {
+    static func elementwise<Inputs>(_ layer: ElementwiseOp<Inputs>, _ context: inout KernelContext) throws -> Tensor {
         let op: (Float, Float) -> Float
         let commutative: Bool
         switch layer.operation {
@@ -113,7 +113,7 @@ enum ImportedKernels {
         return result
     }
 
-    /// A nested model: run with the standard kernels on its own weights (named `inner layer/weight`).
+    /// A nested model: its layers run with their own kernels on its own weights (named `inner layer/weight`).
     static func nested(_ layer: NestedModel, _ context: inout KernelContext) throws -> Tensor {
         var store = WeightStore()
         for node in layer.model.nodes {
@@ -123,19 +123,10 @@ enum ImportedKernels {
             }
         }
         var macs: Int64 = 0
-        let executor = Executor(registry: .standard, mode: context.mode)
+        let executor = Executor(mode: context.mode)
         let result = try executor.run(layer.model, weights: store, inputs: [context.inputs[0]]) { macs += $0.countedMACs }
         context.macs += macs
         guard let output = result.outputs.first else { throw KernelError("its model has no output") }
         return output
     }
 }
-
-/// What the element-wise kernel needs of an `ElementwiseOp`, whatever its input count.
-protocol ElementwiseOperation {
-    var operation: String { get }
-    var constants: [Double] { get }
-    var operands: [ElementwiseOperand]? { get }
-}
-
-extension ElementwiseOp: ElementwiseOperation {}

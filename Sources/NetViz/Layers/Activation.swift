@@ -25,3 +25,9 @@ public struct Activation: Layer {
     /// Element-wise: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Activation: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Activations.apply(function, to: context.inputs[0])
+    }
+}

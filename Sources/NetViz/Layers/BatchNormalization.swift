@@ -41,3 +41,9 @@ public struct BatchNormalization: Layer {
     /// Excluded by the paper's convention (it folds into the preceding convolution at inference).
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension BatchNormalization: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.batchNormalization(self, &context)
+    }
+}

@@ -60,3 +60,20 @@ public struct Conv2D: Layer {
         return try Checked.multiply(output.elementCount(), perOutput)
     }
 }
+
+extension Conv2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.conv2D(self, &context)
+    }
+}
+
+extension Conv2D: SpatialLayer, CostGrouped {
+    public var pools: Bool { false }
+
+    /// A 1x1 convolution over a 1x1 map is a fully connected layer (Keras MobileNet's conv_preds).
+    public func costGroup(for inputs: [TensorSpec]) -> String {
+        let layout = ShapeRules.Layout2D(dataFormat), input = inputs[0].dims
+        if kernelSize == 1, input[layout.heightAxis] == 1, input[layout.widthAxis] == 1 { return "Fully Connected" }
+        return groups > 1 ? "Conv \(kernelSize.kernelName) grouped" : "Conv \(kernelSize.kernelName)"
+    }
+}

@@ -20,3 +20,9 @@ public struct Cropping2D: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Cropping2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.margins(context.inputs[0], cropping, format: dataFormat, sign: -1)
+    }
+}

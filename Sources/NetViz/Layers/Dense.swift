@@ -32,3 +32,13 @@ public struct Dense: Layer {
         try Checked.multiply(output.elementCount(), Int64(inputs[0].dims.last ?? 0))
     }
 }
+
+extension Dense: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.dense(self, &context)
+    }
+}
+
+extension Dense: CostGrouped {
+    public func costGroup(for inputs: [TensorSpec]) -> String { "Fully Connected" }
+}

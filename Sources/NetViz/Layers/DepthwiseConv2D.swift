@@ -51,3 +51,14 @@ public struct DepthwiseConv2D: Layer {
         try Checked.multiply(output.elementCount(), Int64(kernelSize.area))
     }
 }
+
+extension DepthwiseConv2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.depthwiseConv2D(self, &context)
+    }
+}
+
+extension DepthwiseConv2D: SpatialLayer, CostGrouped {
+    public var pools: Bool { false }
+    public func costGroup(for inputs: [TensorSpec]) -> String { "Conv DW \(kernelSize.kernelName)" }
+}

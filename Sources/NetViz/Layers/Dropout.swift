@@ -19,3 +19,9 @@ public struct Dropout: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Dropout: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        context.inputs[0]  // identity at inference, as in Keras
+    }
+}

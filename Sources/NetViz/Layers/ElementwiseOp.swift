@@ -39,3 +39,9 @@ public enum ElementwiseOperand: Sendable, Equatable {
     case input(Int)
     case constant(Double)
 }
+
+extension ElementwiseOp: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try ImportedKernels.elementwise(self, &context)
+    }
+}

@@ -20,3 +20,9 @@ public struct Flatten: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Flatten: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.flatten(self, &context)
+    }
+}

@@ -34,3 +34,13 @@ public struct GlobalPooling2D<Reduction: PoolReduction>: Layer {
     /// A reduction without weights: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension GlobalPooling2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.globalPool(context.inputs[0], format: dataFormat, keepdims: keepdims, average: Reduction.averages)
+    }
+}
+
+extension GlobalPooling2D: SpatialLayer {
+    public var pools: Bool { true }
+}

@@ -23,3 +23,10 @@ public struct InputLayer: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension InputLayer: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        guard let input = context.inputs.first else { throw KernelError("got no input tensor") }
+        return input
+    }
+}

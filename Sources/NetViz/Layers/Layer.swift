@@ -2,7 +2,7 @@
 ///
 /// Every requirement is mandatory (no defaults for the rules), so a kind without a counting rule does not
 /// compile: the fvcore idea of "no silent zero", checked by the compiler instead of at run time.
-/// Adding a layer kind = one file conforming to `Layer` + an entry in `LayerCatalog` + its test.
+/// Adding a layer kind: Docs/architecture.md, "Adding a layer".
 public protocol Layer: Sendable {
     /// The Keras class name, as `model.summary()` prints it and `model.to_json()` stores it.
     static var className: String { get }
@@ -25,6 +25,19 @@ public protocol Layer: Sendable {
 /// layer's kind look through it (`Node.baseLayer`).
 public protocol WrappingLayer { var base: any Layer { get } }
 
+/// A layer that slides over a 2D map (convolutions and pooling): what lint reads of it without knowing its type.
+public protocol SpatialLayer {
+    var dataFormat: DataFormat { get }
+    /// Whether the layer pools (its data format then says how it reads its input) or convolves (it makes one).
+    var pools: Bool { get }
+}
+
+/// A layer whose cost belongs to a group of the paper's Table 2 ("Conv 1x1", "Conv DW 3x3", "Fully Connected"),
+/// for the by-type breakdown; other layers are grouped by class.
+public protocol CostGrouped {
+    func costGroup(for inputs: [TensorSpec]) -> String
+}
+
 public enum Arity: Sendable, Equatable {
     case none, one, atLeastTwo
 }
@@ -44,8 +57,8 @@ public struct WeightSpec: Hashable, Sendable {
     public func count() throws -> Int64 { try Checked.product(shape) }
 }
 
-/// Every layer kind netviz builds from the DSL, keyed by Keras class name; the executor's kernel registry must
-/// cover each of them (KernelTests), and Docs/architecture.md lists them.
+/// Every layer kind netviz builds from the DSL, keyed by Keras class name; each must be `Executable`
+/// (KernelTests), and Docs/architecture.md lists them.
 public enum LayerCatalog {
     public static let kinds: [any Layer.Type] = [
         InputLayer.self, Conv2D.self, DepthwiseConv2D.self, SeparableConv2D.self, Dense.self,
@@ -85,6 +98,9 @@ func snakeCase(_ name: String) -> String {
 
 /// A height x width pair (kernel size, strides, pool size); an integer means the same in both directions.
 public struct Size2: Hashable, Sendable, CustomStringConvertible, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+    /// `3x3`, as the paper's tables name kernels.
+    public var kernelName: String { "\(height)x\(width)" }
+
     public var height: Int
     public var width: Int
 

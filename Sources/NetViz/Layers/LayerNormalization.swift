@@ -38,3 +38,9 @@ public struct LayerNormalization: Layer {
     /// Normalisation: no multiply-accumulates in the paper's convention (as BatchNormalization).
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension LayerNormalization: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try ImportedKernels.layerNormalization(self, &context)
+    }
+}

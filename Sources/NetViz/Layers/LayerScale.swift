@@ -27,3 +27,12 @@ public struct LayerScale: Layer {
     /// An element-wise scale: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension LayerScale: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        // x * gamma along the last axis (broadcast as Keras does).
+        let gamma = try context.weight("gamma"), x = context.inputs[0]
+        let shaped = Tensor(unchecked: [Int](repeating: 1, count: max(x.rank - 1, 0)) + [gamma.count], data: gamma.data)
+        return try Kernels.broadcastMerge([x, shaped], *)
+    }
+}

@@ -1,10 +1,19 @@
 /// What an element-wise merge computes; one type per operation so Add and Multiply share their code.
 public protocol MergeOperation: Sendable {
     static var className: String { get }
+    /// What the kernel computes for two elements.
+    static func combine(_ a: Float, _ b: Float) -> Float
 }
 
-public enum Addition: MergeOperation { public static let className = "Add" }
-public enum Product: MergeOperation { public static let className = "Multiply" }
+public enum Addition: MergeOperation {
+    public static let className = "Add"
+    public static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+}
+
+public enum Product: MergeOperation {
+    public static let className = "Multiply"
+    public static func combine(_ a: Float, _ b: Float) -> Float { a * b }
+}
 
 /// `keras.layers.Add`.
 public typealias Add = ElementwiseMerge<Addition>
@@ -63,4 +72,16 @@ public struct Concatenate: Layer {
 
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension Concatenate: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.concatenate(context.inputs, axis: axis)
+    }
+}
+
+extension ElementwiseMerge: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.broadcastMerge(context.inputs, Operation.combine)
+    }
 }

@@ -62,3 +62,9 @@ public struct FrozenLayer<Inputs: InputCount>: Layer, InstanceClassName, Wrappin
         try base.macs(for: inputs, output: output)
     }
 }
+
+extension NestedModel: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try ImportedKernels.nested(self, &context)
+    }
+}

@@ -46,3 +46,9 @@ public struct Normalization: Layer {
     /// An element-wise affine map: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Normalization: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try ImportedKernels.normalization(self, &context)
+    }
+}

@@ -3,16 +3,20 @@ public protocol PoolReduction: Sendable {
     /// Keras class names of the windowed and the global pooling layer with this reduction.
     static var windowedClassName: String { get }
     static var globalClassName: String { get }
+    /// Average (true) or maximum (false): what the kernels compute.
+    static var averages: Bool { get }
 }
 
 public enum AverageReduction: PoolReduction {
     public static let windowedClassName = "AveragePooling2D"
     public static let globalClassName = "GlobalAveragePooling2D"
+    public static let averages = true
 }
 
 public enum MaxReduction: PoolReduction {
     public static let windowedClassName = "MaxPooling2D"
     public static let globalClassName = "GlobalMaxPooling2D"
+    public static let averages = false
 }
 
 /// `keras.layers.AveragePooling2D` (alias `AvgPool2D`).
@@ -52,4 +56,16 @@ public struct Pooling2D<Reduction: PoolReduction>: Layer {
 
     /// A reduction without weights: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension Pooling2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.pool(
+            context.inputs[0], size: poolSize, strides: strides ?? poolSize, padding: padding, format: dataFormat,
+            average: Reduction.averages)
+    }
+}
+
+extension Pooling2D: SpatialLayer {
+    public var pools: Bool { true }
 }

@@ -31,3 +31,9 @@ public struct ReLU: Layer {
     /// Element-wise: no multiply-accumulates in the paper's convention.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension ReLU: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.relu(self, &context)
+    }
+}

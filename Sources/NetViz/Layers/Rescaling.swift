@@ -19,3 +19,12 @@ public struct Rescaling: Layer {
     /// An element-wise affine map, not a multiply-accumulate of the paper's kind.
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Rescaling: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        let (scale, offset) = (Float(scale), Float(offset))
+        var out = context.inputs[0]
+        for i in out.data.indices { out.data[i] = out.data[i] * scale + offset }
+        return out
+    }
+}

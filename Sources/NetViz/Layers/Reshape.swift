@@ -34,3 +34,9 @@ public struct Reshape: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension Reshape: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.reshape(self, &context)
+    }
+}

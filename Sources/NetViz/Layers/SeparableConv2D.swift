@@ -62,3 +62,14 @@ public struct SeparableConv2D: Layer {
             depthwise.macs(for: inputs, output: middle), pointwise.macs(for: [middle], output: output))
     }
 }
+
+extension SeparableConv2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.separableConv2D(self, &context)
+    }
+}
+
+extension SeparableConv2D: SpatialLayer, CostGrouped {
+    public var pools: Bool { false }
+    public func costGroup(for inputs: [TensorSpec]) -> String { "Conv Sep \(kernelSize.kernelName)" }
+}

@@ -55,3 +55,9 @@ public struct ZeroPadding2D: Layer {
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
+
+extension ZeroPadding2D: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        try Kernels.margins(context.inputs[0], padding, format: dataFormat, sign: 1)
+    }
+}
