@@ -51,7 +51,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NetVizTests",
-            dependencies: ["NetViz", "ArticleMobileNet", "netviz"],
+            dependencies: [
+                "NetViz", "ArticleMobileNet", "netviz",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -1,11 +1,14 @@
 import NetViz
 
-/// libFuzzer entry point: any bytes as a Keras file (a `.keras` archive when they start with a ZIP signature,
-/// config JSON otherwise). Importing, counting and rendering must either succeed or throw a NetVizError —
-/// a crash, trap, hang or sanitizer report is a bug.
+/// libFuzzer entry point: any bytes through the format seam's recognisers, then as a Keras file (a `.keras` archive
+/// through ZIPFoundation when they start with a ZIP signature, config JSON otherwise). Importing, counting and
+/// rendering must either succeed or throw a NetVizError — a crash, trap, hang or sanitizer report is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    for name in ["fuzz-input", "fuzz-input.onnx", "fuzz-input.json"] {
+        _ = ModelFormats.format(of: FileProbe(path: name, head: bytes))
+    }
     for allowUnknown in [false, true] {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
