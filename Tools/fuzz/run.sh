@@ -14,5 +14,8 @@ mkdir -p "$seeds" "$corpus" artifacts
 # Seeds: the real configs and archives (kept below 1 MB so mutation stays quick) and the bad inputs.
 find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/bad-input" "$fixtures/formats" -type f \
     \( -name '*.json' -o -name '*.keras' -o -path '*/formats/*' \) ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \;
+# Traps are reported by libFuzzer, not Swift's backtracer (which ASan flags itself); lsan.supp names the leaks
+# that are not netviz's.
+export SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$PWD/lsan.supp
 "$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=artifacts/ -print_final_stats=1 2>&1 | tail -25

@@ -94,3 +94,14 @@ import ZIPFoundation
         }
     }
 }
+
+/// Inputs the fuzzer found (Tools/fuzz): each is one clear line, never a trap.
+@Suite struct FuzzRegressionTests {
+    @Test(arguments: ["zip-local-header-past-end-1.keras", "zip-local-header-past-end-2.keras"])
+    func fuzzFindingIsAnError(file: String) throws {
+        let path = Fixtures.url("fuzz-regressions/" + file).path
+        #expect(throws: NetVizError.self) { try ModelFormats.load(path: path) }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(throws: NetVizError.self) { try KerasImporter.importFile(bytes, file: file) }
+    }
+}

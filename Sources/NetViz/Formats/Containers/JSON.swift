@@ -54,13 +54,13 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// Why a JSON text could not be parsed: a message and the byte offset.
-struct JSONSyntaxError: Error {
-    let message: String
-    let offset: Int
+public struct JSONSyntaxError: Error {
+    public let message: String
+    public let offset: Int
 }
 
 /// A recursive-descent JSON parser over UTF-8 bytes (RFC 8259), depth-limited.
-struct JSONParser {
+public struct JSONParser {
     static let maxDepth = 200
 
     private let bytes: [UInt8]
@@ -68,7 +68,7 @@ struct JSONParser {
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSON {
         var parser = JSONParser(bytes)
         // A UTF-8 byte-order mark is tolerated.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { parser.i = 3 }

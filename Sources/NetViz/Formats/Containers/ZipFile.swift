@@ -41,19 +41,16 @@ struct ZipFile {
         }
     }
 
-    /// An archive held in memory (tests and the fuzzer).
-    init(bytes: [UInt8]) throws(Failure) {
-        try ZipBounds.check(size: UInt64(bytes.count)) { (offset, count) throws(Failure) -> [UInt8] in
-            guard offset <= UInt64(bytes.count), UInt64(count) <= UInt64(bytes.count) - offset else {
-                throw Failure(message: "the archive is truncated")
-            }
-            return Array(bytes[Int(offset)..<Int(offset) + count])
-        }
-        do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
-        } catch {
-            throw Failure(message: "not a ZIP archive ZIPFoundation can read (\(error))")
-        }
+    /// An archive held in memory (tests and the fuzzer), read from a private temporary file: ZIPFoundation's
+    /// in-memory archives trap on an offset past their end, its file-backed ones do not, and this way every archive
+    /// takes the path the CLI takes.
+    static func withArchive<T>(bytes: [UInt8], _ body: (ZipFile) throws(Failure) -> T) throws(Failure) -> T {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("netviz-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).zip").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        else { throw Failure(message: "cannot write a temporary copy of the archive") }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try body(ZipFile(path: path))
     }
 
     /// The first few entry names, for messages.
@@ -126,6 +123,10 @@ enum ZipBounds {
         let tail = try read(tailStart, tailLength)
         guard let eocd = stride(from: tail.count - 22, through: 0, by: -1).first(where: { le32(tail, $0) == 0x0605_4B50 })
         else { throw Failure(message: "not a Keras archive (not a ZIP file: no end-of-central-directory record)") }
+        // ZIPFoundation takes the same (last) end record and fails when its comment runs past the file.
+        guard eocd + 22 + Int(le16(tail, eocd + 20)) <= tail.count else {
+            throw Failure(message: "corrupt ZIP archive: the end record's comment runs past the end of the file")
+        }
         var directorySize = UInt64(le32(tail, eocd + 12))
         var directoryOffset = UInt64(le32(tail, eocd + 16))
         if eocd >= 20, le32(tail, eocd - 20) == 0x0706_4B50 {

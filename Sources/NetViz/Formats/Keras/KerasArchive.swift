@@ -6,7 +6,7 @@ enum KerasArchive {
 
     /// The same, from an archive in memory (tests and the fuzzer).
     static func configJSON(bytes: [UInt8], limit: Int) throws(ZipFile.Failure) -> [UInt8] {
-        try configJSON(in: ZipFile(bytes: bytes), limit: limit)
+        try ZipFile.withArchive(bytes: bytes) { (archive) throws(ZipFile.Failure) in try configJSON(in: archive, limit: limit) }
     }
 
     private static func configJSON(in archive: ZipFile, limit: Int) throws(ZipFile.Failure) -> [UInt8] {
