@@ -11,8 +11,8 @@ public protocol ModelFormat: Sendable {
     var reads: String? { get }
     /// How this file is recognised as this format, or nil when it is not.
     func recognise(_ probe: FileProbe) -> Recognition?
-    /// The model in the file. Every failure is one `NetVizError.file` line naming the file.
-    func load(path: String, options: ImportOptions) throws -> ImportedModel
+    /// The model in the probed file. Every failure is one `NetVizError.file` line naming the file.
+    func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel
 }
 
 /// How sure a recognition is: a signature in the bytes beats a file name.

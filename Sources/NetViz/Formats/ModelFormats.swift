@@ -37,6 +37,6 @@ public enum ModelFormats {
             throw NetVizError.file(
                 path: path, message: "not a model file netviz recognises (\(begins)); netviz reads \(readable)")
         }
-        return try format.load(path: path, options: options)
+        return try format.load(probe, options: options)
     }
 }

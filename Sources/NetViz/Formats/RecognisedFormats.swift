@@ -7,8 +7,8 @@ public struct RecognisedFormat: ModelFormat {
 
     public func recognise(_ probe: FileProbe) -> Recognition? { recogniser(probe) }
 
-    public func load(path: String, options: ImportOptions) throws -> ImportedModel {
-        throw NetVizError.file(path: path, message: "\(name): netviz does not read this format yet; it reads \(ModelFormats.readable)")
+    public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
+        throw NetVizError.file(path: probe.path, message: "\(name): netviz does not read this format yet; it reads \(ModelFormats.readable)")
     }
 
     /// HDF5's signature at byte 0 (Keras 2's `model.save("m.h5")`, or weights alone).

@@ -14,8 +14,8 @@ public struct KerasFormat: ModelFormat {
         return ["json", "keras"].contains(probe.fileExtension) ? .byName : nil
     }
 
-    public func load(path: String, options: ImportOptions) throws -> ImportedModel {
-        try KerasImporter.load(path: path, options: options)
+    public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
+        try KerasImporter.load(probe, options: options)
     }
 }
 
@@ -25,7 +25,11 @@ public struct KerasFormat: ModelFormat {
 public enum KerasImporter {
     /// Reads a `.json` config or a `.keras` archive (told apart by content, not by extension).
     public static func load(path: String, options: ImportOptions = ImportOptions()) throws -> ImportedModel {
-        let probe = try FileProbe(path: path)
+        try load(FileProbe(path: path), options: options)
+    }
+
+    static func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
+        let path = probe.path
         let bytes: [UInt8]
         if ZipFile.looksLikeZip(probe.head) {
             do {
