@@ -32,7 +32,7 @@ public enum Lint {
 
     /// The article's bug: `data_format='channels_first'` pooling on a tensor that channels_last layers made.
     static func channelsFirstPooling(_ node: Node, in model: Model) -> String? {
-        guard let pool = node.baseLayer as? any SpatialLayer, pool.pools, pool.dataFormat == .channelsFirst,
+        guard let pool = node.baseLayer.spatial, pool.pools, pool.dataFormat == .channelsFirst,
             let producer = nearestDataFormat(before: node, in: model),
             producer.format == .channelsLast
         else { return nil }
@@ -47,7 +47,7 @@ public enum Lint {
         var current = node
         while let source = current.inbound.first {
             current = model.nodes[source]
-            if let layer = current.baseLayer as? any SpatialLayer, !layer.pools { return (current.name, layer.dataFormat) }
+            if let layer = current.baseLayer.spatial, !layer.pools { return (current.name, layer.dataFormat) }
             if current.baseLayer is InputLayer { return (current.name, .channelsLast) }
         }
         return nil

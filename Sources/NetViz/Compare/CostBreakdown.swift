@@ -1,9 +1,9 @@
 /// `netviz summary --by-type`: where the MACs and params go, grouped by layer type and kernel shape the way
 /// the paper's Table 2 groups MobileNet (Conv 1x1, Conv DW 3x3, Conv 3x3, Fully Connected).
 public enum CostBreakdown {
-    /// The group a layer's cost belongs to: the layer's own (`CostGrouped`), else its class.
+    /// The group a layer's cost belongs to: the layer's own (`Layer.costGroup`), else its class.
     public static func group(_ node: Node) -> String {
-        (node.baseLayer as? any CostGrouped)?.costGroup(for: node.inputSpecs) ?? node.className
+        node.baseLayer.costGroup(for: node.inputSpecs) ?? node.className
     }
 
     public struct Group: Sendable, Equatable {

@@ -67,11 +67,11 @@ extension Conv2D: Executable {
     }
 }
 
-extension Conv2D: SpatialLayer, CostGrouped {
-    public var pools: Bool { false }
+extension Conv2D {
+    public var spatial: Spatial2D? { Spatial2D(dataFormat, pools: false) }
 
     /// A 1x1 convolution over a 1x1 map is a fully connected layer (Keras MobileNet's conv_preds).
-    public func costGroup(for inputs: [TensorSpec]) -> String {
+    public func costGroup(for inputs: [TensorSpec]) -> String? {
         let layout = ShapeRules.Layout2D(dataFormat), input = inputs[0].dims
         if kernelSize == 1, input[layout.heightAxis] == 1, input[layout.widthAxis] == 1 { return "Fully Connected" }
         return groups > 1 ? "Conv \(kernelSize.kernelName) grouped" : "Conv \(kernelSize.kernelName)"

@@ -39,6 +39,6 @@ extension Dense: Executable {
     }
 }
 
-extension Dense: CostGrouped {
-    public func costGroup(for inputs: [TensorSpec]) -> String { "Fully Connected" }
+extension Dense {
+    public func costGroup(for inputs: [TensorSpec]) -> String? { "Fully Connected" }
 }

@@ -58,7 +58,7 @@ extension DepthwiseConv2D: Executable {
     }
 }
 
-extension DepthwiseConv2D: SpatialLayer, CostGrouped {
-    public var pools: Bool { false }
-    public func costGroup(for inputs: [TensorSpec]) -> String { "Conv DW \(kernelSize.kernelName)" }
+extension DepthwiseConv2D {
+    public var spatial: Spatial2D? { Spatial2D(dataFormat, pools: false) }
+    public func costGroup(for inputs: [TensorSpec]) -> String? { "Conv DW \(kernelSize.kernelName)" }
 }

@@ -41,6 +41,6 @@ extension GlobalPooling2D: Executable {
     }
 }
 
-extension GlobalPooling2D: SpatialLayer {
-    public var pools: Bool { true }
+extension GlobalPooling2D {
+    public var spatial: Spatial2D? { Spatial2D(dataFormat, pools: true) }
 }

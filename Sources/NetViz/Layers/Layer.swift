@@ -19,24 +19,33 @@ public protocol Layer: Sendable {
     func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64
     /// The activation the layer applies, if any (drawn in plots and checked by lint).
     var activation: ActivationFunction? { get }
+    /// For a layer that slides over a 2D map (convolutions, pooling): its data format and whether it pools; lint
+    /// reads it. Nil (the default) for every other layer.
+    var spatial: Spatial2D? { get }
+    /// The group of the paper's Table 2 that the layer's cost belongs to ("Conv 1x1", "Conv DW 3x3",
+    /// "Fully Connected"), for the by-type breakdown; nil (the default) groups it by class.
+    func costGroup(for inputs: [TensorSpec]) -> String?
+}
+
+extension Layer {
+    public var spatial: Spatial2D? { nil }
+    public func costGroup(for inputs: [TensorSpec]) -> String? { nil }
+}
+
+/// What a 2D windowed layer tells lint: how it reads its input (pooling) or makes its output (convolution).
+public struct Spatial2D: Sendable, Equatable {
+    public var dataFormat: DataFormat
+    public var pools: Bool
+
+    public init(_ dataFormat: DataFormat, pools: Bool) {
+        self.dataFormat = dataFormat
+        self.pools = pools
+    }
 }
 
 /// A layer that stands for another one, such as a frozen (`trainable: false`) layer: readers that look for a
 /// layer's kind look through it (`Node.baseLayer`).
 public protocol WrappingLayer { var base: any Layer { get } }
-
-/// A layer that slides over a 2D map (convolutions and pooling): what lint reads of it without knowing its type.
-public protocol SpatialLayer {
-    var dataFormat: DataFormat { get }
-    /// Whether the layer pools (its data format then says how it reads its input) or convolves (it makes one).
-    var pools: Bool { get }
-}
-
-/// A layer whose cost belongs to a group of the paper's Table 2 ("Conv 1x1", "Conv DW 3x3", "Fully Connected"),
-/// for the by-type breakdown; other layers are grouped by class.
-public protocol CostGrouped {
-    func costGroup(for inputs: [TensorSpec]) -> String
-}
 
 public enum Arity: Sendable, Equatable {
     case none, one, atLeastTwo

@@ -66,6 +66,6 @@ extension Pooling2D: Executable {
     }
 }
 
-extension Pooling2D: SpatialLayer {
-    public var pools: Bool { true }
+extension Pooling2D {
+    public var spatial: Spatial2D? { Spatial2D(dataFormat, pools: true) }
 }

@@ -69,7 +69,7 @@ extension SeparableConv2D: Executable {
     }
 }
 
-extension SeparableConv2D: SpatialLayer, CostGrouped {
-    public var pools: Bool { false }
-    public func costGroup(for inputs: [TensorSpec]) -> String { "Conv Sep \(kernelSize.kernelName)" }
+extension SeparableConv2D {
+    public var spatial: Spatial2D? { Spatial2D(dataFormat, pools: false) }
+    public func costGroup(for inputs: [TensorSpec]) -> String? { "Conv Sep \(kernelSize.kernelName)" }
 }
