@@ -34,8 +34,11 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Show whether each layer is trainable.")
     var showTrainable = false
 
-    @Flag(help: "Expand nested models.")
+    @Flag(help: "Draw nested models as dashed clusters of their layers.")
     var expandNested = false
+
+    @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
+    var fuse = false
 
     @Option(parsing: .unconditional, help: "Dots per inch of bitmap output.")
     var dpi: Int = 96
@@ -46,7 +49,7 @@ struct PlotCommand: ParsableCommand {
     @Flag(name: .customLong("show-macs"), help: "Show each layer's MACs.")
     var showMACs = false
 
-    @Option(help: "Fill each layer by its share of the model's macs or params.")
+    @Option(help: "Fill each layer by its share of the model's macs, params or (activation) memory.")
     var heat: String?
 
     @Flag(help: "Draw runs of identical blocks once, labelled with the repeat count.")
@@ -64,12 +67,13 @@ struct PlotCommand: ParsableCommand {
         options.showLayerActivations = showLayerActivations
         options.showTrainable = showTrainable
         options.expandNested = expandNested
+        options.fuse = fuse
         options.dpi = dpi
         options.showParams = showParams
         options.showMACs = showMACs
         if let heat {
             guard let metric = HeatMetric(rawValue: heat.lowercased()) else {
-                throw NetVizError.invalidOption(option: "--heat", message: "must be macs or params, got '\(heat)'")
+                throw NetVizError.invalidOption(option: "--heat", message: "must be macs, params or memory, got '\(heat)'")
             }
             options.heat = metric
         }
