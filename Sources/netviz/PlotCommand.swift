@@ -90,6 +90,7 @@ struct PlotCommand: ParsableCommand {
         }
         try options.validate()
         let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
+        LayoutNotice.print(nodes: Plot.description(stats, options: options).nodes.count, hint: "--collapse-repeats and --fuse draw fewer")
         let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }

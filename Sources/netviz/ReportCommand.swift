@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import NetViz
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained, interactive HTML page about a model: graph, search, details, costs."
+    )
+
+    @OptionGroup var source: ModelOptions
+
+    @Option(name: .shortAndLong, help: "Output file (HTML).")
+    var output: String = "model.html"
+
+    @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
+    var fuse = false
+
+    @Option(help: "A heading for the page (default: the model's name).")
+    var title: String?
+
+    func run() throws {
+        var options = HTMLReportOptions()
+        options.fuse = fuse
+        options.title = title
+        try OutputFile.checkWritable(output)
+        // Nested models are always expanded: the page draws them as clusters that fold.
+        let stats = try ModelStatistics(source.load(expandNested: true, indentNested: false))
+        LayoutNotice.print(nodes: stats.model.nodes.count, hint: "--fuse draws fewer")
+        try OutputFile.write(try HTMLReport.render(stats, options: options), to: output)
+    }
+}
