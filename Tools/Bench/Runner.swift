@@ -82,6 +82,7 @@ struct Runner {
             }
         }
 
+        try reports(in: temporary)
         try kerasFiles(peers: peers, peerRuns: peerRuns)
         try verify(peers: peers)
         say()
@@ -208,24 +209,89 @@ struct Runner {
         }
     }
 
+    /// `netviz report` end to end (issue 13) on the zoo's MobileNet and the two largest Keras fixtures.
+    mutating func reports(in temporary: URL) throws {
+        let extra = "Tests/NetVizTests/Fixtures/keras/extra/"
+        let cases: [(String, String, Double?)] = [
+            ("mobilenet", "mobilenet", nil), ("DenseNet121.json", extra + "DenseNet121.json", 3000),
+            ("NASNetMobile.json", extra + "NASNetMobile.json", 3000),
+        ]
+        for (name, source, limit) in smoke ? Array(cases.prefix(1)) : cases {
+            let page = temporary.appendingPathComponent("r.html").path
+            let timing = try ProcessTiming.measure([netviz, "report", source, "-o", page], runs: smoke ? 1 : 5, warmups: 1)
+            row("`netviz report \(name)`", timing, "", nil)
+            if let limit {
+                target("report \(name) under \(Int(limit / 1000)) s (issue 13)", "\(ms(timing.medianMs)) ms", timing.medianMs < limit)
+            }
+        }
+    }
+
+    /// Layout time of long chains (issue 13): Graphviz's defaults, then the tuning netviz applies above
+    /// `PlotBuilder.largeGraph` nodes (newrank), then --collapse-repeats; and each of Graphviz's other knobs alone.
     mutating func plotScaling() throws {
-        say("## Scaling: Graphviz layout + SVG of chains, plain and with --collapse-repeats")
+        say("## Scaling: Graphviz layout + SVG of chains")
         say()
-        say("In-process (`Plot.render(..., format: .svg)`); sizes grow until a plain layout takes over 20 s (the next would pass a minute).")
+        say("In-process (`Plot.render(description:format:)`), one run per point above 2,000 layers. \"default\" is the")
+        say("description with Graphviz's defaults (netviz before issue 13); \"netviz\" adds `newrank=true`, which netviz")
+        say("sets above \(Plot.largeGraphNodes) drawn nodes.")
         say()
-        say("| layers | plain SVG ms | µs per layer | --collapse-repeats SVG ms | nodes drawn collapsed |")
-        say("|---:|---:|---:|---:|---:|")
-        for size in smoke ? [100] : [250, 500, 1_000, 2_000, 5_000, 10_000] {
+        say("| layers | default SVG ms | µs per layer | netviz SVG ms | µs per layer | speed-up | --collapse-repeats SVG ms | nodes drawn collapsed |")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var tenThousand: Double? = nil
+        for size in smoke ? [100] : [1_000, 2_000, 5_000, 10_000] {
             let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: size))
             var collapsed = PlotOptions()
             collapsed.collapseRepeats = true
-            let plain = try measureInProcess(runs: size >= 2_000 ? 1 : 3) { _ = try Plot.render(stats, format: .svg) }
+            let runs = size > 2_000 ? 1 : 3
+            let tuned = Plot.description(stats)
+            var untuned = tuned
+            untuned.graphAttributes.removeAll { $0.name == "newrank" }
+            let before = try measureInProcess(runs: runs) { _ = try Plot.render(description: untuned, format: .svg) }
+            let after = try measureInProcess(runs: runs) { _ = try Plot.render(description: tuned, format: .svg) }
             let short = try measureInProcess(runs: 3) { _ = try Plot.render(stats, options: collapsed, format: .svg) }
             let drawn = Plot.description(stats, options: collapsed).nodes.count
-            say("| \(size) | \(ms(plain.median)) | \(String(format: "%.0f", plain.median * 1000 / Double(size))) | \(ms(short.median)) | \(drawn) |")
-            if plain.median > 20_000 { break }
+            func perLayer(_ value: Double) -> String { String(format: "%.0f", value * 1000 / Double(size)) }
+            say("| \(size) | \(ms(before.median)) | \(perLayer(before.median)) | \(ms(after.median)) | \(perLayer(after.median)) | "
+                + String(format: "%.1fx", before.median / after.median) + " | \(ms(short.median)) | \(drawn) |")
+            if size == 10_000 { tenThousand = after.median }
         }
         say()
+        if let tenThousand {
+            target("10,000-layer chain as SVG under 5 s (issue 13)", "\(ms(tenThousand)) ms", tenThousand < 5000)
+        }
+        guard !smoke else { return }
+
+        // Each of Graphviz's layout knobs alone and on top of newrank, on a 5,000-layer chain.
+        let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: 5_000))
+        var plain = Plot.description(stats)
+        plain.graphAttributes.removeAll { $0.name == "newrank" }
+        let knobs: [(String, [(String, String)])] = [
+            ("defaults", []), ("nslimit=1, nslimit1=1", [("nslimit", "1"), ("nslimit1", "1")]), ("mclimit=0.1", [("mclimit", "0.1")]),
+            ("searchsize=10", [("searchsize", "10")]), ("remincross=false", [("remincross", "false")]),
+        ]
+        say("Graphviz's knobs on a 5,000-layer chain, alone and with newrank (one run each):")
+        say()
+        say("| setting | alone ms | with newrank ms |")
+        say("|---|---:|---:|")
+        for (name, attributes) in knobs {
+            var alone = plain
+            alone.graphAttributes += attributes.map { PlotDescription.Attribute($0.0, .plain($0.1)) }
+            var ranked = alone
+            ranked.graphAttributes.append(PlotDescription.Attribute("newrank", .plain("true")))
+            let a = try measureInProcess(runs: 1) { _ = try Plot.render(description: alone, format: .svg) }
+            let b = try measureInProcess(runs: 1) { _ = try Plot.render(description: ranked, format: .svg) }
+            say("| \(name) | \(ms(a.median)) | \(ms(b.median)) |")
+        }
+        say()
+
+        // --fuse on MobileNet: the picture's height, plain and fused (issue 13 expects about a third).
+        let mobilenet = try ModelStatistics(try Zoo.build("mobilenet"))
+        var fused = PlotOptions()
+        fused.fuse = true
+        if let a = try Plot.render(mobilenet, format: .png).pixelSize, let b = try Plot.render(mobilenet, options: fused, format: .png).pixelSize {
+            say("`netviz plot mobilenet` is \(a); with `--fuse` \(b) (" + String(format: "%.2f", Double(b.height) / Double(a.height)) + " of the height).")
+            say()
+        }
     }
 
     mutating func micro() {

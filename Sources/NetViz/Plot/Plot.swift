@@ -30,6 +30,14 @@ public enum Plot {
         return try GraphvizRenderer.render(description(stats, options: options), format: format, dpi: options.dpi)
     }
 
+    /// A description drawn as it is (benchmarks compare Graphviz settings this way).
+    public static func render(description: PlotDescription, format: PlotFormat, dpi: Int = 96) throws -> PlotResult {
+        try GraphvizRenderer.render(description, format: format, dpi: dpi)
+    }
+
+    /// Drawn nodes above which netviz tunes Graphviz's layout for speed (Docs/plotting.md).
+    public static var largeGraphNodes: Int { PlotBuilder.largeGraph }
+
     /// Drawn nodes from which Graphviz's layout takes seconds rather than milliseconds (Docs/benchmarks.md).
     public static let slowLayoutNodes = 2_000
 

@@ -87,7 +87,7 @@ enum ReportPage {
         g.node.nv-match polygon { stroke: #1e6edc; stroke-width: 3; }
         g.node.nv-selected polygon { stroke: #f0a000; stroke-width: 5; }
         g.cluster text { cursor: pointer; }
-        g.cluster.nv-folded polygon { fill: #eef2f7; cursor: pointer; }
+        g.cluster.nv-folded polygon, g.cluster.nv-folded path { fill: #eef2f7; cursor: pointer; }
         .nv-fold-label { font-size: 14px; fill: #234; cursor: pointer; }
         #nv-chart svg { max-width: 100%; height: auto; }
         footer { padding: 16px; color: #888; }
@@ -583,6 +583,23 @@ enum ReportPage {
           byId('nv-fit').addEventListener('click', fit);
           window.addEventListener('resize', updateLens);
           start();
+
+          /* Links into the page: #layer=NAME selects a layer, #colour=macs|params|memory colours the graph,
+             #fold=all folds every block. */
+          function follow() {
+            var params = new URLSearchParams(location.hash.slice(1));
+            if (params.get('fold') === 'all') byId('nv-fold-all').click();
+            var colour = params.get('colour');
+            if (colour && ['macs', 'params', 'memory'].indexOf(colour) >= 0) {
+              byId('nv-colour').value = colour;
+              byId('nv-colour').dispatchEvent(new Event('change'));
+            }
+            var name = params.get('layer');
+            var i = layers.findIndex(function (l) { return l.name === name; });
+            if (i >= 0) select(i, true);
+          }
+          window.addEventListener('hashchange', follow);
+          follow();
         })();
 
         """#
