@@ -37,8 +37,7 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw nested models as dashed clusters of their layers.")
     var expandNested = false
 
-    @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
-    var fuse = false
+    @OptionGroup var drawing: DrawingOptions
 
     @Option(parsing: .unconditional, help: "Dots per inch of bitmap output.")
     var dpi: Int = 96
@@ -55,8 +54,6 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Draw runs of identical blocks once, labelled with the repeat count.")
     var collapseRepeats = false
 
-    @Option(help: "A title above the graph.")
-    var title: String?
 
     func run() throws {
         var options = PlotOptions()
@@ -67,7 +64,7 @@ struct PlotCommand: ParsableCommand {
         options.showLayerActivations = showLayerActivations
         options.showTrainable = showTrainable
         options.expandNested = expandNested
-        options.fuse = fuse
+        options.fuse = drawing.fuse
         options.dpi = dpi
         options.showParams = showParams
         options.showMACs = showMACs
@@ -78,7 +75,7 @@ struct PlotCommand: ParsableCommand {
             options.heat = metric
         }
         options.collapseRepeats = collapseRepeats
-        options.title = title
+        options.title = drawing.title
         var plotFormat: PlotFormat? = nil
         if let format {
             guard let parsed = PlotFormat(rawValue: format.lowercased()) else {

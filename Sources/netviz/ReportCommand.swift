@@ -13,20 +13,25 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (HTML).")
     var output: String = "model.html"
 
-    @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
-    var fuse = false
-
-    @Option(help: "A heading for the page (default: the model's name).")
-    var title: String?
+    @OptionGroup var drawing: DrawingOptions
 
     func run() throws {
         var options = HTMLReportOptions()
-        options.fuse = fuse
-        options.title = title
+        options.fuse = drawing.fuse
+        options.title = drawing.title
         try OutputFile.checkWritable(output)
         // Nested models are always expanded: the page draws them as clusters that fold.
         let stats = try ModelStatistics(source.load(expandNested: true, indentNested: false))
         LayoutNotice.print(nodes: stats.model.nodes.count, hint: "--fuse draws fewer")
         try OutputFile.write(try HTMLReport.render(stats, options: options), to: output)
     }
+}
+
+/// Options of every command that draws the graph (`plot`, `report`).
+struct DrawingOptions: ParsableArguments {
+    @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
+    var fuse = false
+
+    @Option(help: "A title above the graph (report: the page's heading, the model's name by default).")
+    var title: String?
 }

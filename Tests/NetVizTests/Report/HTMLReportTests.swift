@@ -57,6 +57,28 @@ import Testing
         #expect(object["totals"] as? [String] == SummaryReport.footer(stats))
     }
 
+    /// Every Keras fixture makes a page whose data has one entry per row, and one node per drawn layer.
+    @Test(arguments: PlotKerasModelsTests.files)
+    func everyKerasFixture(file: String) throws {
+        let model = try KerasImporter.load(path: Fixtures.url("keras/" + file).path).model
+        let stats = try ModelStatistics(model.expandingNested(indent: false))
+        var options = HTMLReportOptions()
+        options.fuse = file.hasSuffix("DenseNet121.json")
+        let page = try HTMLReport.render(stats, options: options)
+        let start = try #require(page.range(of: "<script type=\"application/json\" id=\"nv-data\">"))
+        let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(page[start.upperBound..<end.lowerBound].utf8)) as? [String: Any])
+        #expect((object["layers"] as? [Any])?.count == stats.model.nodes.count, "\(file)")
+        let nodes = try #require(object["nodes"] as? [[String: Any]])
+        // The graph's nodes (the by-type chart after it is one more node).
+        let graph = try #require(page.components(separatedBy: "<div id=\"nv-chart\">").first)
+        #expect(graph.components(separatedBy: "class=\"node\"").count - 1 == nodes.count, "\(file)")
+        let drawnLayers = nodes.reduce(0) { $0 + (($1["layers"] as? [Int])?.count ?? 0) }
+        let headers = stats.model.nodes.filter { $0.layer is NestedModelRow }.count
+        #expect(drawnLayers + headers == stats.model.nodes.count, "\(file)")
+    }
+
     @Test func config() {
         let pairs = HTMLReport.config(Conv2D(filters: 8, kernelSize: 3, strides: 2, name: "c"))
         #expect(pairs.contains { $0.0 == "filters" && $0.1 == "8" })

@@ -153,18 +153,10 @@ enum Browser {
 
     /// Runs headless chromium with `arguments`; returns standard output.
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio"]
-            + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError("chromium exited with \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        let flags = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio"]
+        let result = try CLI.run(URL(fileURLWithPath: "/usr/bin/env"), flags + arguments)
+        guard result.status == 0 else { throw FixtureError("chromium exited with \(result.status): \(result.stderr.suffix(500))") }
+        return result.stdout
     }
 }
 
