@@ -32,6 +32,6 @@ struct DrawingOptions: ParsableArguments {
     @Flag(help: "Draw a Conv/Dense layer with its BatchNormalization and activation as one node.")
     var fuse = false
 
-    @Option(help: "A title above the graph (report: the page's heading, the model's name by default).")
+    @Option(help: "A title above the graph; for report, the page's heading (default: the model's name).")
     var title: String?
 }

@@ -4,15 +4,18 @@
 /// - `--fuse`: a Conv/Dense/Depthwise/Separable layer and the BatchNormalization and activation layer that alone
 ///   read it are drawn as one node (`FusedGroup`);
 /// - nested models (rows of an expanded model, `NestedModelRow`) become clusters holding their layers;
-/// - repeated blocks (`RepeatFinder`) are either collapsed (drawn once, the rest hidden) or outlined as clusters.
+/// - repeated blocks (`RepeatFinder`) are either collapsed (drawn once, the rest hidden) or only found.
 struct DrawPlan {
-    enum Repeats { case ignore, collapse, outline }
+    /// `collapse`: drawn once in a Graphviz cluster, the rest hidden. `find`: every layer drawn, no cluster (the
+    /// report draws its own boxes; a Graphviz cluster of thousands of nodes takes dot quadratic time).
+    enum Repeats { case ignore, collapse, find }
 
     /// `drawn[i]`: the drawn node that stands for layer i (i itself when it is drawn).
     private(set) var drawn: [Int]
     /// Layers without a node of their own.
     private(set) var hidden: [Bool]
     let runs: [RepeatRun]
+    let repeats: Repeats
     /// Fused groups by their first layer (the drawn one).
     let fused: [Int: FusedGroup]
     let nested: [NestedCluster]
@@ -48,6 +51,7 @@ struct DrawPlan {
         drawn = Array(0..<count)
         hidden = [Bool](repeating: false, count: count)
         self.runs = runs
+        self.repeats = repeats
         self.fused = fusedByHead
         self.nested = nested
         self.nestedOf = nestedOf

@@ -55,17 +55,20 @@ enum PlotBuilder {
                 nodeIDs: visible(cluster.members, in: k),
                 parent: plan.nestedOf[cluster.header].map { nestedIDs[$0] })
         }
-        clusters += runs.enumerated().map { number, run in
-            PlotDescription.Cluster(
-                id: "cluster_repeat\(number)",
-                attributes: [
-                    .init("label", .html(repeatLabel(run, model))),
-                    .init("style", .plain("dashed,rounded")),
-                    .init("color", .plain("gray40")),
-                    .init("labeljust", .plain("l")),
-                ],
-                nodeIDs: visible(run.start..<run.end, in: plan.nestedOf[run.start]),
-                parent: plan.nestedOf[run.start].map { nestedIDs[$0] })
+        // Collapsed runs are boxed by Graphviz; found ones (the report) get boxes drawn by the page.
+        if plan.repeats == .collapse {
+            clusters += runs.enumerated().map { number, run in
+                PlotDescription.Cluster(
+                    id: "cluster_repeat\(number)",
+                    attributes: [
+                        .init("label", .html(repeatLabel(run, model))),
+                        .init("style", .plain("dashed,rounded")),
+                        .init("color", .plain("gray40")),
+                        .init("labeljust", .plain("l")),
+                    ],
+                    nodeIDs: visible(run.start..<run.end, in: plan.nestedOf[run.start]),
+                    parent: plan.nestedOf[run.start].map { nestedIDs[$0] })
+            }
         }
 
         var graph: [PlotDescription.Attribute] = [

@@ -38,7 +38,7 @@ import Testing
     /// The data: one entry per layer with its counts, fused groups with their members.
     @Test func dataMatchesStatistics() throws {
         let stats = try ModelStatistics(try Zoo.build("mobilenet"))
-        let plan = DrawPlan(stats, fuse: true, nestedClusters: true, repeats: .outline)
+        let plan = DrawPlan(stats, fuse: true, nestedClusters: true, repeats: .find)
         let description = PlotBuilder.describe(stats, options: PlotOptions(), plan: plan)
         let data = HTMLReport.data(stats, plan: plan, description: description).rendered()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
@@ -150,6 +150,36 @@ import Testing
         #expect(svg.components(separatedBy: "class=\"cluster\"").count - 1 == 2)
         // Without the option the nested model's row is one node, as before.
         #expect(!Plot.dot(stats).contains("subgraph"))
+    }
+
+    /// A model nested in a nested model: a box inside a box, each around its own layers.
+    @Test func nestedTwoDeep() throws {
+        func model(_ name: String, _ body: (SymbolicTensor) throws -> SymbolicTensor) throws -> Model {
+            let input = try Input(shape: [8, 8, 4], name: name + "_in")
+            return try Model(inputs: [input], outputs: [try body(input)], name: name)
+        }
+        let inner = try model("inner") { try Conv2D(filters: 4, kernelSize: 1, name: "inner_conv")($0) }
+        let middle = try model("middle") { x in
+            let y = try NestedModel(inner, name: "inner")(x)
+            return try ReLU(name: "middle_relu")(y)
+        }
+        let outer = try model("outer") { x in try Dense(units: 2, name: "head")(try NestedModel(middle, name: "middle")(x)) }
+        let stats = try ModelStatistics(outer.expandingNested(indent: false))
+        var options = PlotOptions()
+        options.expandNested = true
+        let dot = Plot.dot(stats, options: options)
+        let names = stats.model.nodes.map(\.name)
+        let middleRow = try #require(names.firstIndex(of: "middle")), innerRow = try #require(names.firstIndex(of: "inner"))
+        let conv = try #require(names.firstIndex(of: "inner_conv")), relu = try #require(names.firstIndex(of: "middle_relu"))
+        // outer box, then the middle model's own layers and the inner box inside it.
+        let outerBox = try #require(dot.range(of: "  subgraph cluster_nested\(middleRow) {"))
+        let innerBox = try #require(dot.range(of: "    subgraph cluster_nested\(innerRow) {"))
+        #expect(outerBox.lowerBound < innerBox.lowerBound)
+        #expect(dot.contains("      n\(conv) ["))
+        #expect(dot.contains("    n\(relu) ["))
+        let svg = String(decoding: try Plot.render(stats, options: options, format: .svg).data, as: UTF8.self)
+        #expect(svg.components(separatedBy: "class=\"cluster\"").count - 1 == 2)
+        #expect(try HTMLReport.render(stats).contains("cluster_nested\(innerRow)"))
     }
 
     /// Nested clusters nest: a cluster's parent is written around it.

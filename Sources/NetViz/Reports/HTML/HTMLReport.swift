@@ -22,7 +22,7 @@ public struct HTMLReportOptions: Sendable, Equatable {
 public enum HTMLReport {
     /// The page as text. A pure function of the statistics and options (Graphviz's layout is deterministic).
     public static func render(_ stats: ModelStatistics, options: HTMLReportOptions = HTMLReportOptions()) throws -> String {
-        let plan = DrawPlan(stats, fuse: options.fuse, nestedClusters: true, repeats: .outline)
+        let plan = DrawPlan(stats, fuse: options.fuse, nestedClusters: true, repeats: .find)
         let description = PlotBuilder.describe(stats, options: PlotOptions(), plan: plan)
         let graph = try GraphvizRenderer.render(description, format: .svg, dpi: 96)
         let chart = try GraphvizRenderer.render(
@@ -190,23 +190,42 @@ public enum HTMLReport {
 /// and with every `id` prefixed so two drawings on one page cannot clash.
 enum SVGInline {
     static func clean(_ data: Data, idPrefix: String) -> String {
-        var svg = String(decoding: data, as: UTF8.self)
-        if let start = svg.range(of: "<svg") { svg = String(svg[start.lowerBound...]) }
-        svg = svg.replacingOccurrences(of: " xmlns=\"http://www.w3.org/2000/svg\"", with: "")
-        svg = svg.replacingOccurrences(of: " xmlns:xlink=\"http://www.w3.org/1999/xlink\"", with: "")
-        svg = svg.replacingOccurrences(of: " id=\"", with: " id=\"" + idPrefix)
-        // Comments hold only Graphviz's own node IDs, but nothing needs them. One pass: big graphs have many.
-        var out = ""
-        out.reserveCapacity(svg.utf8.count)
-        var rest = svg[...]
-        while let open = rest.range(of: "<!--") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest.range(of: "-->", range: open.upperBound..<rest.endIndex) else {
-                rest = rest[rest.endIndex...]
-                break
+        let svgTag = Array("<svg".utf8), commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
+        let id = Array(" id=\"".utf8), prefix = Array(idPrefix.utf8)
+        let namespaces = [" xmlns=\"http://www.w3.org/2000/svg\"", " xmlns:xlink=\"http://www.w3.org/1999/xlink\""]
+            .map { Array($0.utf8) }
+        // One pass over the bytes: a big drawing is tens of megabytes, so no repeated searching or copying.
+        let out: [UInt8] = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func matches(_ pattern: [UInt8], at i: Int) -> Bool {
+                guard i + pattern.count <= bytes.count else { return false }
+                for k in pattern.indices where bytes[i + k] != pattern[k] { return false }
+                return true
             }
-            rest = rest[close.upperBound...]
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 20)
+            var i = 0
+            while i < bytes.count, !matches(svgTag, at: i) { i += 1 }
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte == UInt8(ascii: "<"), matches(commentOpen, at: i) {
+                    // Comments hold only Graphviz's own node IDs, but nothing needs them.
+                    i += commentOpen.count
+                    while i < bytes.count, !matches(commentClose, at: i) { i += 1 }
+                    i += commentClose.count
+                } else if byte == UInt8(ascii: " "), let namespace = namespaces.first(where: { matches($0, at: i) }) {
+                    i += namespace.count
+                } else if byte == UInt8(ascii: " "), matches(id, at: i) {
+                    out += id
+                    out += prefix
+                    i += id.count
+                } else {
+                    out.append(byte)
+                    i += 1
+                }
+            }
+            return out
         }
-        return out + rest
+        return String(decoding: out, as: UTF8.self)
     }
 }

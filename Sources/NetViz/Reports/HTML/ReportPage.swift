@@ -88,7 +88,8 @@ enum ReportPage {
         g.node.nv-selected polygon { stroke: #f0a000; stroke-width: 5; }
         g.cluster text { cursor: pointer; }
         g.cluster.nv-folded polygon, g.cluster.nv-folded path { fill: #eef2f7; cursor: pointer; }
-        .nv-fold-label { font-size: 14px; fill: #234; cursor: pointer; }
+        .nv-fold-label, .nv-box-label { font-size: 14px; fill: #234; cursor: pointer; }
+        .nv-box-label { paint-order: stroke; stroke: #fff; stroke-width: 5px; }
         #nv-chart svg { max-width: 100%; height: auto; }
         footer { padding: 16px; color: #888; }
 
@@ -130,6 +131,42 @@ enum ReportPage {
           data.nodes.forEach(function (n) { nodeData[n.id] = n; });
           var clusterData = {};
           data.clusters.forEach(function (c) { clusterData[c.id] = c; });
+
+          /* Repeated runs have no Graphviz cluster (dot takes quadratic time over a big one): their dashed boxes
+             are drawn here, around their nodes, under everything else. */
+          var firstDrawn = root.querySelector('g.cluster, g.node, g.edge');
+          data.clusters.forEach(function (c) {
+            if (clusterEls[c.id]) return;
+            var top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+            c.layers.forEach(function (i) {
+              var node = layers[i].node && nodeEls[layers[i].node];
+              if (!node) return;
+              var b = node.getBBox();
+              top = Math.min(top, b.y);
+              bottom = Math.max(bottom, b.y + b.height);
+              left = Math.min(left, b.x);
+              right = Math.max(right, b.x + b.width);
+            });
+            if (top === Infinity) return;
+            top -= 24; bottom += 8; left -= 8; right += 8;
+            var g = document.createElementNS(SVGNS, 'g');
+            g.setAttribute('class', 'cluster nv-box');
+            g.setAttribute('data-id', c.id);
+            var box = document.createElementNS(SVGNS, 'polygon');
+            box.setAttribute('fill', 'none');
+            box.setAttribute('stroke', '#666');
+            box.setAttribute('stroke-dasharray', '5,2');
+            box.setAttribute('points', left + ',' + top + ' ' + right + ',' + top + ' ' + right + ',' + bottom + ' ' + left + ',' + bottom);
+            var label = document.createElementNS(SVGNS, 'text');
+            label.setAttribute('x', left + 6);
+            label.setAttribute('y', top + 16);
+            label.setAttribute('class', 'nv-box-label');
+            label.textContent = c.label;
+            g.appendChild(box);
+            g.appendChild(label);
+            root.insertBefore(g, firstDrawn);
+            clusterEls[c.id] = g;
+          });
 
           /* The root group's transform (Graphviz scales by dpi / 72 and shifts the negative y down), to map the
              drawing's own coordinates to the viewBox's. */
