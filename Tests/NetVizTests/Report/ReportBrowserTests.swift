@@ -153,7 +153,9 @@ enum Browser {
 
     /// Runs headless chromium with `arguments`; returns standard output.
     static func run(_ arguments: [String]) throws -> String {
-        let flags = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--mute-audio"]
+        let flags = [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--mute-audio",
+        ]
         let result = try CLI.run(URL(fileURLWithPath: "/usr/bin/env"), flags + arguments)
         guard result.status == 0 else { throw FixtureError("chromium exited with \(result.status): \(result.stderr.suffix(500))") }
         return result.stdout
