@@ -231,9 +231,9 @@ struct Runner {
     mutating func plotScaling() throws {
         say("## Scaling: Graphviz layout + SVG of chains")
         say()
-        say("In-process (`Plot.render(description:format:)`), one run per point above 2,000 layers. \"default\" is the")
-        say("description with Graphviz's defaults (netviz before issue 13); \"netviz\" adds `newrank=true`, which netviz")
-        say("sets above \(Plot.largeGraphNodes) drawn nodes.")
+        say("Each point in a fresh child process (`netviz-bench plot-one`), the settings interleaved; median of 3 rounds")
+        say("(1 at 10,000 layers). \"default\" is the description with Graphviz's defaults (netviz before issue 13);")
+        say("\"netviz\" is what netviz draws: `newrank=true` above \(Plot.largeGraphNodes) drawn nodes.")
         say()
         say("| layers | default SVG ms | µs per layer | netviz SVG ms | µs per layer | speed-up | --collapse-repeats SVG ms | nodes drawn collapsed |")
         say("|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -243,19 +243,14 @@ struct Runner {
             let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: size))
             var collapsed = PlotOptions()
             collapsed.collapseRepeats = true
-            let runs = size > 2_000 ? 1 : 3
-            let tuned = Plot.description(stats)
-            var untuned = tuned
-            untuned.graphAttributes.removeAll { $0.name == "newrank" }
-            let before = try measureInProcess(runs: runs) { _ = try Plot.render(description: untuned, format: .svg) }
-            let after = try measureInProcess(runs: runs) { _ = try Plot.render(description: tuned, format: .svg) }
+            let times = try PlotScaling.measure(bench, layers: size, settings: ["default", "netviz"], rounds: size >= 10_000 ? 1 : 3)
             let short = try measureInProcess(runs: 3) { _ = try Plot.render(stats, options: collapsed, format: .svg) }
             let drawn = Plot.description(stats, options: collapsed).nodes.count
             func perLayer(_ value: Double) -> String { String(format: "%.0f", value * 1000 / Double(size)) }
-            say("| \(size) | \(ms(before.median)) | \(perLayer(before.median)) | \(ms(after.median)) | \(perLayer(after.median)) | "
-                + String(format: "%.1fx", before.median / after.median) + " | \(ms(short.median)) | \(drawn) |")
+            say("| \(size) | \(ms(times[0])) | \(perLayer(times[0])) | \(ms(times[1])) | \(perLayer(times[1])) | "
+                + String(format: "%.1fx", times[0] / times[1]) + " | \(ms(short.median)) | \(drawn) |")
             if size == 10_000 {
-                tenThousand = after.median
+                tenThousand = times[1]
                 let page = try measureInProcess(runs: 1) { _ = try HTMLReport.render(stats) }
                 reportLine = "`HTMLReport.render` of the 10,000-layer chain (the whole page, in-process): \(ms(page.median)) ms."
             }
@@ -271,36 +266,15 @@ struct Runner {
         guard !smoke else { return }
 
         // Each of Graphviz's layout knobs alone and on top of newrank, on a 5,000-layer chain.
-        let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: 5_000))
-        var plain = Plot.description(stats)
-        plain.graphAttributes.removeAll { $0.name == "newrank" }
-        let knobs: [(String, [(String, String)])] = [
-            ("defaults", []), ("nslimit=1, nslimit1=1", [("nslimit", "1"), ("nslimit1", "1")]), ("mclimit=0.1", [("mclimit", "0.1")]),
-            ("searchsize=10", [("searchsize", "10")]), ("remincross=false", [("remincross", "false")]),
-        ]
-        // Interleaved rounds, so a burst of load on the shared machine hits every setting alike.
-        var descriptions: [(alone: PlotDescription, ranked: PlotDescription)] = []
-        for (_, attributes) in knobs {
-            var alone = plain
-            alone.graphAttributes += attributes.map { PlotDescription.Attribute($0.0, .plain($0.1)) }
-            var ranked = alone
-            ranked.graphAttributes.append(PlotDescription.Attribute("newrank", .plain("true")))
-            descriptions.append((alone, ranked))
-        }
-        var times = [[Double]](repeating: [], count: knobs.count * 2)
-        for _ in 0..<3 {
-            for (k, pair) in descriptions.enumerated() {
-                times[2 * k].append(try measureInProcess(runs: 1) { _ = try Plot.render(description: pair.alone, format: .svg) }.median)
-                times[2 * k + 1].append(try measureInProcess(runs: 1) { _ = try Plot.render(description: pair.ranked, format: .svg) }.median)
-            }
-        }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        say("Graphviz's knobs on a 5,000-layer chain, alone and with newrank (median of 3 interleaved rounds):")
+        let knobs = ["nslimit=1,nslimit1=1", "mclimit=0.1", "searchsize=10", "remincross=false"]
+        let settings = ["default", "newrank=true"] + knobs.flatMap { [$0, $0 + ",newrank=true"] }
+        let times = try PlotScaling.measure(bench, layers: 5_000, settings: settings, rounds: 3)
+        say("Graphviz's knobs on a 5,000-layer chain, alone and with newrank (fresh processes, median of 3 interleaved rounds):")
         say()
-        say("| setting | alone ms | with newrank ms |")
+        say("| setting | alone ms | with newrank=true ms |")
         say("|---|---:|---:|")
-        for (k, knob) in knobs.enumerated() {
-            say("| \(knob.0) | \(ms(median(times[2 * k]))) | \(ms(median(times[2 * k + 1]))) |")
+        for (k, name) in (["defaults"] + knobs).enumerated() {
+            say("| \(name) | \(ms(times[2 * k])) | \(ms(times[2 * k + 1])) |")
         }
         say()
 
