@@ -123,6 +123,31 @@ import Testing
         #expect(Double(fused.height) < Double(plain.height) * 0.45, "\(fused) vs \(plain)")
     }
 
+    /// --fuse with --collapse-repeats: the drawn block is fused too, and no group straddles a block's border.
+    @Test func fusedAndCollapsed() throws {
+        let stats = try ModelStatistics(try Zoo.build("mobilenet"))
+        var options = PlotOptions()
+        options.fuse = true
+        options.collapseRepeats = true
+        let description = Plot.description(stats, options: options)
+        // 91 layers, 24 in the four hidden blocks; 19 visible conv groups each absorb a BN and a ReLU6.
+        #expect(description.nodes.count == 91 - 24 - 2 * 19)
+        let cluster = try #require(description.clusters.first)
+        #expect(cluster.nodeIDs.count == 2)
+        #expect(description.dot.contains("<b>conv_dw_7</b> (DepthwiseConv2D + BN + ReLU6)"))
+    }
+
+    /// --heat memory: each layer's share of the activation memory, with the total in the legend.
+    @Test func heatByMemory() throws {
+        let stats = try ModelStatistics(try Zoo.build("mobilenet"))
+        var options = PlotOptions()
+        options.heat = .memory
+        let dot = Plot.dot(stats, options: options)
+        #expect(dot.contains("<b>Heat</b>: share of the model's activation memory (64.27 MB)"))
+        let share = Double(stats.layers[1].activationBytes) / Double(stats.activationBytes) * 100
+        #expect(dot.contains("tooltip=\"\(String(format: "%.1f", share))% of the model's activation memory\""))
+    }
+
     /// Fused labels sum params and MACs of the group.
     @Test func fusedCounts() throws {
         let stats = try ModelStatistics(try Zoo.build("mobilenet"))
