@@ -472,6 +472,13 @@ enum ReportPage {
               polys: Array.prototype.map.call(g.querySelectorAll('polygon'), function (p) { return [p, p.getAttribute('points')]; }),
               texts: Array.prototype.map.call(g.querySelectorAll('text'), function (t) { return [t, t.getAttribute('y')]; })
             };
+            var ys = [];
+            geometry.edges[id].paths.concat(geometry.edges[id].polys).forEach(function (p) {
+              var n = numbers(p[1] || '');
+              for (var k = 1; k < n.length; k += 2) ys.push(parseFloat(n[k]));
+            });
+            geometry.edges[id].top = Math.min.apply(null, ys.length ? ys : [0]);
+            geometry.edges[id].bottom = Math.max.apply(null, ys.length ? ys : [0]);
           });
           Object.keys(clusterEls).forEach(function (id) {
             var g = clusterEls[id], b = g.getBBox();
@@ -532,16 +539,25 @@ enum ReportPage {
             if (background) background.setAttribute('points', mapPoints(backgroundPoints));
             Object.keys(nodeEls).forEach(function (id) {
               var g = nodeEls[id], geo = geometry.nodes[id];
-              var hide = foldedOf(id).length > 0;
-              g.style.display = hide ? 'none' : '';
+              show(g, foldedOf(id).length === 0);
               nodeOffsets[id] = f(geo.mid) - geo.mid;
-              g.setAttribute('transform', 'translate(0 ' + nodeOffsets[id] + ')');
+              /* Only what changed is touched: a big graph has tens of thousands of elements. */
+              if (g.nvOffset !== nodeOffsets[id]) {
+                g.nvOffset = nodeOffsets[id];
+                g.setAttribute('transform', 'translate(0 ' + nodeOffsets[id] + ')');
+              }
             });
             Object.keys(edgeEls).forEach(function (id) {
               var ends = id.split('->'), a = foldedOf(ends[0]), b = foldedOf(ends[1]);
               var inside = a.some(function (c) { return b.indexOf(c) >= 0; });
               var g = edgeEls[id], geo = geometry.edges[id];
-              g.style.display = inside ? 'none' : '';
+              show(g, !inside);
+              /* An edge no folded box cuts only moves: the same shift at both ends means nothing else changed. */
+              var shift = f(geo.top) - geo.top;
+              var cut = spans.some(function (span) { return span.bottom > geo.top && span.top < geo.bottom; });
+              var key = cut ? null : shift;
+              if (key !== null && g.nvKey === key) return;
+              g.nvKey = key;
               geo.paths.forEach(function (p) { p[0].setAttribute('d', mapPath(p[1])); });
               geo.polys.forEach(function (p) { p[0].setAttribute('points', mapPoints(p[1])); });
             });
@@ -572,6 +588,11 @@ enum ReportPage {
             });
             updateBlockList();
             updateLens();
+          }
+          function show(element, visible) {
+            if (element.nvVisible === visible) return;
+            element.nvVisible = visible;
+            element.style.display = visible ? '' : 'none';
           }
           function toggle(id, state) {
             folded[id] = state === undefined ? !folded[id] : state;
