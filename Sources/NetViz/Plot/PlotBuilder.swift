@@ -122,6 +122,7 @@ enum PlotBuilder {
         let first = layers.first ?? 0
         let node = stats.model.nodes[first]
         let output = stats.model.nodes[layers.last ?? first].output
+        // Sums of some layers' counts cannot overflow: ModelStatistics checked the sums over all layers.
         let params = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].params }
         let macs = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].macs }
         let weighted = layers.contains { !stats.layers[$0].weights.isEmpty }
@@ -212,7 +213,7 @@ struct HeatScale {
         return String(format: "#%02X%02X%02X", mix(hot.r), mix(hot.g), mix(hot.b))
     }
 
-    /// The summed value of some layers (one, or a fused group); saturating, as it only picks a colour.
+    /// The summed value of some layers (one, or a fused group); within the model's checked total.
     func value(_ layers: [Int]) -> Int64 { layers.reduce(Int64(0)) { $0 &+ values[$1] } }
 
     func color(_ index: Int) -> String { color([index]) }
