@@ -62,9 +62,14 @@ import Testing
     func everyKerasFixture(file: String) throws {
         let model = try KerasImporter.load(path: Fixtures.url("keras/" + file).path).model
         let stats = try ModelStatistics(model.expandingNested(indent: false))
-        var options = HTMLReportOptions()
-        options.fuse = file.hasSuffix("DenseNet121.json")
-        let page = try HTMLReport.render(stats, options: options)
+        for fuse in [false, true] {
+            var options = HTMLReportOptions()
+            options.fuse = fuse
+            try checkPage(try HTMLReport.render(stats, options: options), stats: stats, file: file)
+        }
+    }
+
+    private func checkPage(_ page: String, stats: ModelStatistics, file: String) throws {
         let start = try #require(page.range(of: "<script type=\"application/json\" id=\"nv-data\">"))
         let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
         let object = try #require(

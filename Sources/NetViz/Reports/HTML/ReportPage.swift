@@ -303,7 +303,9 @@ enum ReportPage {
             var tr = el('tr');
             tr.setAttribute('data-layer', i);
             columns.forEach(function (c) { tr.appendChild(el('td', c.num ? 'nv-num' : '', c.text ? c.text(l, i) : c.value(l, i))); });
+            tr.tabIndex = 0;
             tr.addEventListener('click', function () { select(i, true); });
+            tr.addEventListener('keydown', function (e) { if (e.key === 'Enter') select(i, true); });
             tbody.appendChild(tr);
             return tr;
           });
