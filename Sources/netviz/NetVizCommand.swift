@@ -7,7 +7,10 @@ struct NetVizCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netviz",
         abstract: "Summaries, MAC counts and pictures of neural-network architectures, without TensorFlow.",
-        subcommands: [SummaryCommand.self, PlotCommand.self, CompareCommand.self, ModelsCommand.self, VerifyCommand.self],
+        subcommands: [
+            SummaryCommand.self, PlotCommand.self, ReportCommand.self, CompareCommand.self, ModelsCommand.self,
+            VerifyCommand.self,
+        ],
         defaultSubcommand: SummaryCommand.self
     )
 

@@ -34,8 +34,10 @@ struct PlotCommand: ParsableCommand {
     @Flag(help: "Show whether each layer is trainable.")
     var showTrainable = false
 
-    @Flag(help: "Expand nested models.")
+    @Flag(help: "Draw nested models as dashed clusters of their layers.")
     var expandNested = false
+
+    @OptionGroup var drawing: DrawingOptions
 
     @Option(parsing: .unconditional, help: "Dots per inch of bitmap output.")
     var dpi: Int = 96
@@ -46,14 +48,12 @@ struct PlotCommand: ParsableCommand {
     @Flag(name: .customLong("show-macs"), help: "Show each layer's MACs.")
     var showMACs = false
 
-    @Option(help: "Fill each layer by its share of the model's macs or params.")
+    @Option(help: "Fill each layer by its share of the model's macs, params or (activation) memory.")
     var heat: String?
 
     @Flag(help: "Draw runs of identical blocks once, labelled with the repeat count.")
     var collapseRepeats = false
 
-    @Option(help: "A title above the graph.")
-    var title: String?
 
     func run() throws {
         var options = PlotOptions()
@@ -64,17 +64,18 @@ struct PlotCommand: ParsableCommand {
         options.showLayerActivations = showLayerActivations
         options.showTrainable = showTrainable
         options.expandNested = expandNested
+        options.fuse = drawing.fuse
         options.dpi = dpi
         options.showParams = showParams
         options.showMACs = showMACs
         if let heat {
             guard let metric = HeatMetric(rawValue: heat.lowercased()) else {
-                throw OptionError(flag: "--heat", message: "must be macs or params, got '\(heat)'")
+                throw OptionError(flag: "--heat", message: "must be macs, params or memory, got '\(heat)'")
             }
             options.heat = metric
         }
         options.collapseRepeats = collapseRepeats
-        options.title = title
+        options.title = drawing.title
         var plotFormat: PlotFormat? = nil
         if let format {
             guard let parsed = PlotFormat(rawValue: format.lowercased()) else {
@@ -86,6 +87,7 @@ struct PlotCommand: ParsableCommand {
         }
         try options.validate()
         let stats = try source.statistics(expandNested: expandNested, indentNested: false)
+        LayoutNotice.print(nodes: Plot.description(stats, options: options).nodes.count, hint: "--collapse-repeats and --fuse draw fewer")
         let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }

@@ -75,7 +75,7 @@ import Testing
         (["summary", "model.json"], "model.json: no such file"),
         (["summary", "--pooling", "avg"], "option --pooling: applies only with --no-include-top"),
         (["plot", "--rankdir", "XY", "-o", "/tmp/netviz-never.png"], "XY"),
-        (["plot", "--heat", "flops", "-o", "/tmp/netviz-never.png"], "option --heat: must be macs or params, got 'flops'"),
+        (["plot", "--heat", "flops", "-o", "/tmp/netviz-never.png"], "option --heat: must be macs, params or memory, got 'flops'"),
         (["plot", "--format", "gif", "-o", "/tmp/netviz-never.png"], "option --format: must be one of png, svg, pdf, dot, json, got 'gif'"),
         (["plot", "-o", "/nonexistent-dir/model.png"], "/nonexistent-dir/model.png: cannot write: directory /nonexistent-dir does not exist"),
         (["plot", "-o", "/tmp/netviz-never.gif"], "/tmp/netviz-never.gif"),

@@ -82,6 +82,7 @@ struct Runner {
             }
         }
 
+        try reports(in: temporary)
         try kerasFiles(peers: peers, peerRuns: peerRuns)
         try verify(peers: peers)
         say()
@@ -208,24 +209,83 @@ struct Runner {
         }
     }
 
+    /// `netviz report` end to end (issue 13) on the zoo's MobileNet and the two largest Keras fixtures.
+    mutating func reports(in temporary: URL) throws {
+        let extra = "Tests/NetVizTests/Fixtures/keras/extra/"
+        let cases: [(String, String, Double?)] = [
+            ("mobilenet", "mobilenet", nil), ("DenseNet121.json", extra + "DenseNet121.json", 3000),
+            ("NASNetMobile.json", extra + "NASNetMobile.json", 3000),
+        ]
+        for (name, source, limit) in smoke ? Array(cases.prefix(1)) : cases {
+            let page = temporary.appendingPathComponent("r.html").path
+            let timing = try ProcessTiming.measure([netviz, "report", source, "-o", page], runs: smoke ? 1 : 5, warmups: 1)
+            row("`netviz report \(name)`", timing, "", nil)
+            if let limit {
+                target("report \(name) under \(Int(limit / 1000)) s (issue 13)", "\(ms(timing.medianMs)) ms", timing.medianMs < limit)
+            }
+        }
+    }
+
+    /// Layout time of long chains (issue 13): Graphviz's defaults, then the tuning netviz applies above
+    /// `PlotBuilder.largeGraph` nodes (newrank), then --collapse-repeats; and each of Graphviz's other knobs alone.
     mutating func plotScaling() throws {
-        say("## Scaling: Graphviz layout + SVG of chains, plain and with --collapse-repeats")
+        say("## Scaling: Graphviz layout + SVG of chains")
         say()
-        say("In-process (`Plot.render(..., format: .svg)`); sizes grow until a plain layout takes over 20 s (the next would pass a minute).")
+        say("Each point in a fresh child process (`netviz-bench plot-one`), the settings interleaved; median of 3 rounds")
+        say("(1 at 10,000 layers). \"default\" is the description with Graphviz's defaults (netviz before issue 13);")
+        say("\"netviz\" is what netviz draws: `newrank=true` above \(Plot.largeGraphNodes) drawn nodes.")
         say()
-        say("| layers | plain SVG ms | µs per layer | --collapse-repeats SVG ms | nodes drawn collapsed |")
-        say("|---:|---:|---:|---:|---:|")
-        for size in smoke ? [100] : [250, 500, 1_000, 2_000, 5_000, 10_000] {
+        say("| layers | default SVG ms | µs per layer | netviz SVG ms | µs per layer | speed-up | --collapse-repeats SVG ms | nodes drawn collapsed |")
+        say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var tenThousand: Double? = nil
+        var reportLine: String? = nil
+        for size in smoke ? [100] : [1_000, 2_000, 5_000, 10_000] {
             let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: size))
             var collapsed = PlotOptions()
             collapsed.collapseRepeats = true
-            let plain = try measureInProcess(runs: size >= 2_000 ? 1 : 3) { _ = try Plot.render(stats, format: .svg) }
+            let times = try PlotScaling.measure(bench, layers: size, settings: ["default", "netviz"], rounds: size >= 10_000 ? 1 : 3)
             let short = try measureInProcess(runs: 3) { _ = try Plot.render(stats, options: collapsed, format: .svg) }
             let drawn = Plot.description(stats, options: collapsed).nodes.count
-            say("| \(size) | \(ms(plain.median)) | \(String(format: "%.0f", plain.median * 1000 / Double(size))) | \(ms(short.median)) | \(drawn) |")
-            if plain.median > 20_000 { break }
+            func perLayer(_ value: Double) -> String { String(format: "%.0f", value * 1000 / Double(size)) }
+            say("| \(size) | \(ms(times[0])) | \(perLayer(times[0])) | \(ms(times[1])) | \(perLayer(times[1])) | "
+                + String(format: "%.1fx", times[0] / times[1]) + " | \(ms(short.median)) | \(drawn) |")
+            if size == 10_000 {
+                tenThousand = times[1]
+                let page = try measureInProcess(runs: 1) { _ = try HTMLReport.render(stats) }
+                reportLine = "`HTMLReport.render` of the 10,000-layer chain (the whole page, in-process): \(ms(page.median)) ms."
+            }
         }
         say()
+        if let reportLine {
+            say(reportLine)
+            say()
+        }
+        if let tenThousand {
+            target("10,000-layer chain as SVG under 5 s (issue 13)", "\(ms(tenThousand)) ms", tenThousand < 5000)
+        }
+        guard !smoke else { return }
+
+        // Each of Graphviz's layout knobs alone and on top of newrank, on a 5,000-layer chain.
+        let knobs = ["nslimit=1,nslimit1=1", "mclimit=0.1", "searchsize=10", "remincross=false"]
+        let settings = ["default", "newrank=true"] + knobs.flatMap { [$0, $0 + ",newrank=true"] }
+        let times = try PlotScaling.measure(bench, layers: 5_000, settings: settings, rounds: 3)
+        say("Graphviz's knobs on a 5,000-layer chain, alone and with newrank (fresh processes, median of 3 interleaved rounds):")
+        say()
+        say("| setting | alone ms | with newrank=true ms |")
+        say("|---|---:|---:|")
+        for (k, name) in (["defaults"] + knobs).enumerated() {
+            say("| \(name) | \(ms(times[2 * k])) | \(ms(times[2 * k + 1])) |")
+        }
+        say()
+
+        // --fuse on MobileNet: the picture's height, plain and fused (issue 13 expects about a third).
+        let mobilenet = try ModelStatistics(try Zoo.build("mobilenet"))
+        var fused = PlotOptions()
+        fused.fuse = true
+        if let a = try Plot.render(mobilenet, format: .png).pixelSize, let b = try Plot.render(mobilenet, options: fused, format: .png).pixelSize {
+            say("`netviz plot mobilenet` is \(a); with `--fuse` \(b) (" + String(format: "%.2f", Double(b.height) / Double(a.height)) + " of the height).")
+            say()
+        }
     }
 
     mutating func micro() {

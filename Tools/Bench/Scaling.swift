@@ -56,3 +56,41 @@ struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Graphviz layout of long chains, each point in a fresh process: Graphviz keeps global state, and in a process
+/// that has already laid out big graphs a 10,000-layer layout took four times as long as in a new one.
+enum PlotScaling {
+    /// `netviz-bench plot-one LAYERS SETTING OUT`: SVG of a chain, timed in-process, milliseconds written to OUT.
+    /// SETTING: `netviz` (the description as netviz makes it), `default` (without netviz's tuning) or
+    /// `name=value,...` (Graphviz attributes added to the default).
+    static func runChild(layers: Int, setting: String, output: String) throws {
+        let stats = try ModelStatistics(SyntheticGraph.chain.build(layers: layers))
+        var description = Plot.description(stats)
+        if setting != "netviz" {
+            description.graphAttributes.removeAll { $0.name == "newrank" }
+            for pair in setting.split(separator: ",") where setting != "default" {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw BenchError("setting \(pair) is not name=value") }
+                description.graphAttributes.append(PlotDescription.Attribute(parts[0], .plain(parts[1])))
+            }
+        }
+        let elapsed = try ContinuousClock().measure { _ = try Plot.render(description: description, format: .svg) }
+        let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        try String(ms).write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
+    /// Medians of `rounds` runs of each setting, interleaved so a burst of load on the machine hits all alike.
+    static func measure(_ bench: String, layers: Int, settings: [String], rounds: Int) throws -> [Double] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-plot-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var times = [[Double]](repeating: [], count: settings.count)
+        for _ in 0..<rounds {
+            for (k, setting) in settings.enumerated() {
+                _ = try ProcessTiming.runOnce([bench, "plot-one", String(layers), setting, file.path])
+                guard let ms = Double(try String(contentsOf: file, encoding: .utf8)) else { throw BenchError("plot-one wrote no time") }
+                times[k].append(ms)
+            }
+        }
+        return times.map { $0.sorted()[$0.count / 2] }
+    }
+}

@@ -2,6 +2,7 @@
 //   netviz-bench run [--smoke] [--peers PYTHON] [--docs FILE]   every figure; writes the doc when asked
 //   netviz-bench micro [swift-benchmark options]                 in-process figures
 //   netviz-bench scale-one KIND LAYERS OUT                       one scaling point (a child of `run`)
+//   netviz-bench plot-one LAYERS SETTING OUT                     one chain layout (a child of `run`)
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -12,6 +13,9 @@ do {
     case "scale-one":
         guard arguments.count == 4, let layers = Int(arguments[2]) else { throw BenchError("usage: scale-one KIND LAYERS OUT") }
         try Scaling.runChild(kind: arguments[1], layers: layers, output: arguments[3])
+    case "plot-one":
+        guard arguments.count == 4, let layers = Int(arguments[1]) else { throw BenchError("usage: plot-one LAYERS SETTING OUT") }
+        try PlotScaling.runChild(layers: layers, setting: arguments[2], output: arguments[3])
     case "run":
         var runner = Runner()
         var rest = arguments.dropFirst()

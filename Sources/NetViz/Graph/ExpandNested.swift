@@ -34,8 +34,9 @@ extension Model {
                 inputSpecs: node.inputSpecs, output: node.output))
             // In a plot, later layers read the nested model's output: connect them to its last layer's row.
             // In a table, as Keras prints it, they read the nested model's row and its layers show no connections.
-            let output = Self.appendInner(
-                nested, header: nodes.count - 1, level: 1, indent: indent, frozen: frozen, to: &nodes)
+            let header = nodes.count - 1
+            let output = Self.appendInner(nested, header: header, level: 1, indent: indent, frozen: frozen, to: &nodes)
+            Self.setMembers(of: header, in: &nodes)
             if !indent { mapped[node.index] = output }
         }
         return Model(
@@ -65,12 +66,24 @@ extension Model {
                               inputSpecs: inner.inputSpecs, output: inner.output))
             mapped[inner.index] = nodes.count - 1
             if let innerNested, level < 64 {
+                let innerHeader = nodes.count - 1
                 mapped[inner.index] = appendInner(
-                    innerNested, header: nodes.count - 1, level: level + 1, indent: indent,
+                    innerNested, header: innerHeader, level: level + 1, indent: indent,
                     frozen: frozen || !(inner.layer is NestedModel), to: &nodes)
+                setMembers(of: innerHeader, in: &nodes)
             }
         }
         return nested.model.outputIndices.first.map { mapped[$0] } ?? header
+    }
+
+    /// Records on a nested model's row how many rows after it are its layers (they are appended contiguously),
+    /// so plots can draw them as one cluster.
+    private static func setMembers(of header: Int, in nodes: inout [Node]) {
+        guard var row = nodes[header].layer as? NestedModelRow else { return }
+        row.members = nodes.count - header - 1
+        let node = nodes[header]
+        nodes[header] = Node(index: node.index, name: node.name, layer: row, inbound: node.inbound,
+                             inputSpecs: node.inputSpecs, output: node.output)
     }
 
     /// A model from nodes already in order (used for expanded views).
@@ -88,6 +101,8 @@ struct NestedModelRow: Layer, InstanceClassName {
     static let arity = Arity.one
     var kerasClassName: String
     var name: String?
+    /// How many rows after this one are the nested model's layers (nested models inside it included).
+    var members = 0
     var activation: ActivationFunction? { nil }
     var instanceClassName: String { kerasClassName }
 

@@ -26,6 +26,17 @@ public enum OutputFile {
 
     public static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
 
+    /// Fails at once for a path that can never be written as a file (empty, ending in `/`, a directory), so a
+    /// command does not find out only after a long layout.
+    public static func checkWritable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if path.isEmpty || path.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        {
+            throw NetVizError.file(path: path, message: "cannot write: it is a directory")
+        }
+    }
+
     /// The OS's reason without Foundation's long wrapper text.
     static func reason(_ error: Error) -> String {
         let nsError = error as NSError

@@ -166,18 +166,21 @@ enum GraphvizRenderer {
                 for attribute in node.attributes { try set(created, attribute.name, attribute.value, in: graph) }
                 nodes[node.id] = created
             }
-            for item in description.ordered {
-                switch item {
-                case .node(let node):
-                    try add(node, to: nil)
-                case .cluster(let cluster, let members):
-                    guard let subgraph = withMutableCString(cluster.id, { agsubg(graph, $0, 1) }) else {
-                        throw failure("cannot create subgraph \(cluster.id)")
+            func add(_ items: [PlotDescription.Item], to parent: UnsafeMutablePointer<Agraph_t>?) throws {
+                for item in items {
+                    switch item {
+                    case .node(let node):
+                        try add(node, to: parent)
+                    case .cluster(let cluster, let members):
+                        guard let subgraph = withMutableCString(cluster.id, { agsubg(parent ?? graph, $0, 1) }) else {
+                            throw failure("cannot create subgraph \(cluster.id)")
+                        }
+                        for attribute in cluster.attributes { try set(subgraph, attribute.name, attribute.value) }
+                        try add(members, to: subgraph)
                     }
-                    for attribute in cluster.attributes { try set(subgraph, attribute.name, attribute.value) }
-                    for node in members { try add(node, to: subgraph) }
                 }
             }
+            try add(description.ordered, to: nil)
             for edge in description.edges {
                 guard let tail = nodes[edge.from], let head = nodes[edge.to], agedge(graph, tail, head, nil, 1) != nil else {
                     throw failure("cannot create edge \(edge.from) -> \(edge.to)")

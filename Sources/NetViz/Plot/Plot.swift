@@ -30,6 +30,17 @@ public enum Plot {
         return try GraphvizRenderer.render(description(stats, options: options), format: format, dpi: options.dpi)
     }
 
+    /// A description drawn as it is (benchmarks compare Graphviz settings this way).
+    public static func render(description: PlotDescription, format: PlotFormat, dpi: Int = 96) throws -> PlotResult {
+        try GraphvizRenderer.render(description, format: format, dpi: dpi)
+    }
+
+    /// Drawn nodes above which netviz tunes Graphviz's layout for speed (Docs/plotting.md).
+    public static var largeGraphNodes: Int { PlotBuilder.largeGraph }
+
+    /// Drawn nodes from which Graphviz's layout takes seconds rather than milliseconds (Docs/benchmarks.md).
+    public static let slowLayoutNodes = 2_000
+
     /// Writes the picture to `path` (format from its extension unless given) and returns the warnings.
     /// The file appears whole or not at all: nothing half-written is left behind on any error.
     @discardableResult
@@ -37,13 +48,7 @@ public enum Plot {
         _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), to path: String, format: PlotFormat? = nil
     ) throws -> [String] {
         let format = try format ?? PlotFormat(path: path)
-        var isDirectory: ObjCBool = false
-        // Checked before rendering, so a bad path fails at once instead of after a long layout.
-        if path.isEmpty || path.hasSuffix("/")
-            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
-        {
-            throw NetVizError.file(path: path, message: "cannot write: it is a directory")
-        }
+        try OutputFile.checkWritable(path)
         let result = try render(stats, options: options, format: format)
         try OutputFile.write(result.data, to: path)
         return result.warnings

@@ -7,23 +7,27 @@ import Foundation
 /// netviz's extras (params, MACs, heat colours, collapsed repeats).
 enum PlotBuilder {
     static func describe(_ stats: ModelStatistics, options: PlotOptions) -> PlotDescription {
+        describe(stats, options: options, plan: plan(stats, options: options))
+    }
+
+    static func plan(_ stats: ModelStatistics, options: PlotOptions) -> DrawPlan {
+        DrawPlan(
+            stats, fuse: options.fuse, nestedClusters: options.expandNested,
+            repeats: options.collapseRepeats ? .collapse : .ignore)
+    }
+
+    /// `plan` says which layers are drawn as which node and what is boxed.
+    static func describe(_ stats: ModelStatistics, options: PlotOptions, plan: DrawPlan) -> PlotDescription {
         let model = stats.model
-        let runs = options.collapseRepeats ? RepeatFinder.runs(in: stats) : []
-        // Nodes in repetitions after the first are not drawn; `drawn[i]` is the node that stands for node i.
-        var drawn = Array(model.nodes.indices)
-        var hidden = [Bool](repeating: false, count: model.nodes.count)
-        for run in runs {
-            for i in (run.start + run.length)..<run.end {
-                drawn[i] = run.start + (i - run.start) % run.length
-                hidden[i] = true
-            }
-        }
+        let runs = plan.runs
+        let drawn = plan.drawn, hidden = plan.hidden
         let heat = options.heat.map { HeatScale(metric: $0, stats: stats) }
 
         var nodes: [PlotDescription.Node] = []
         for node in model.nodes where !hidden[node.index] {
-            var attributes = [PlotDescription.Attribute("label", .html(label(node, stats, options, heat)))]
-            if let heat { attributes.append(.init("tooltip", .plain(heat.tooltip(node.index)))) }
+            let layers = plan.layers(of: node.index)
+            var attributes = [PlotDescription.Attribute("label", .html(label(layers, stats, options, heat, plan)))]
+            if let heat { attributes.append(.init("tooltip", .plain(heat.tooltip(layers)))) }
             nodes.append(PlotDescription.Node(id: id(node.index), attributes: attributes))
         }
         if let heat { nodes.append(PlotDescription.Node(id: "legend", attributes: [.init("label", .html(heat.legend))])) }
@@ -31,21 +35,40 @@ enum PlotBuilder {
         var edges: [PlotDescription.Edge] = []
         var seen: Set<[Int]> = []
         for node in model.nodes where !hidden[node.index] {
-            for source in node.inbound where seen.insert([drawn[source], node.index]).inserted {
+            for source in node.inbound where drawn[source] != node.index && seen.insert([drawn[source], node.index]).inserted {
                 edges.append(PlotDescription.Edge(from: id(drawn[source]), to: id(node.index)))
             }
         }
 
-        let clusters = runs.enumerated().map { number, run in
+        let nestedIDs = plan.nested.map { "cluster_nested\($0.header)" }
+        func visible(_ range: Range<Int>, in nested: Int?) -> [String] {
+            range.filter { !hidden[$0] && plan.nestedOf[$0] == nested }.map(id)
+        }
+        var clusters = plan.nested.enumerated().map { k, cluster in
             PlotDescription.Cluster(
-                id: "cluster_repeat\(number)",
+                id: nestedIDs[k],
                 attributes: [
-                    .init("label", .html(repeatLabel(run, model))),
-                    .init("style", .plain("dashed,rounded")),
-                    .init("color", .plain("gray40")),
+                    .init("label", .html(nestedLabel(model.nodes[cluster.header]))),
+                    .init("style", .plain("dashed")),
                     .init("labeljust", .plain("l")),
                 ],
-                nodeIDs: run.representative.map(id))
+                nodeIDs: visible(cluster.members, in: k),
+                parent: plan.nestedOf[cluster.header].map { nestedIDs[$0] })
+        }
+        // Collapsed runs are boxed by Graphviz; found ones (the report) get boxes drawn by the page.
+        if plan.repeats == .collapse {
+            clusters += runs.enumerated().map { number, run in
+                PlotDescription.Cluster(
+                    id: "cluster_repeat\(number)",
+                    attributes: [
+                        .init("label", .html(repeatLabel(run, model))),
+                        .init("style", .plain("dashed,rounded")),
+                        .init("color", .plain("gray40")),
+                        .init("labeljust", .plain("l")),
+                    ],
+                    nodeIDs: visible(run.start..<run.end, in: plan.nestedOf[run.start]),
+                    parent: plan.nestedOf[run.start].map { nestedIDs[$0] })
+            }
         }
 
         var graph: [PlotDescription.Attribute] = [
@@ -55,6 +78,11 @@ enum PlotBuilder {
             // ("Trapezoid-table overflow") on some branching graphs, so netviz keeps the default splines.
             .init("fontname", .plain(font)),
         ]
+        if nodes.count > largeGraph {
+            // Measured (Docs/plotting.md): dot's default ranking takes most of a long chain's layout time and
+            // newrank does it ~3x faster; small graphs keep the default, so their pictures do not move.
+            graph.append(.init("newrank", .plain("true")))
+        }
         if let title = options.title {
             graph += [
                 .init("label", .html("<font point-size=\"20\"><b>\(HTML.escape(title))</b></font>")),
@@ -71,6 +99,9 @@ enum PlotBuilder {
     /// Keras's font.
     static let font = "Helvetica"
 
+    /// Drawn nodes above which the layout is tuned for speed (see `describe`).
+    static let largeGraph = 1_000
+
     static func id(_ index: Int) -> String { "n\(index)" }
 
     /// A DOT ID from a model name: `mobilenet_1.00_224` -> `mobilenet_1_00_224`.
@@ -83,10 +114,20 @@ enum PlotBuilder {
         return id
     }
 
-    /// One layer's HTML table (Keras 3's `make_layer_label`, plus netviz's params/MACs row and heat fill).
-    static func label(_ node: Node, _ stats: ModelStatistics, _ options: PlotOptions, _ heat: HeatScale?) -> String {
-        let counts = stats.layers[node.index]
-        let fill = heat?.color(node.index) ?? "white"
+    /// One node's HTML table (Keras 3's `make_layer_label`, plus netviz's params/MACs row and heat fill): a layer,
+    /// or a fused group, which shows the first layer's name and input and the last one's output.
+    static func label(
+        _ layers: [Int], _ stats: ModelStatistics, _ options: PlotOptions, _ heat: HeatScale?, _ plan: DrawPlan
+    ) -> String {
+        let first = layers.first ?? 0
+        let node = stats.model.nodes[first]
+        let output = stats.model.nodes[layers.last ?? first].output
+        // Sums of some layers' counts cannot overflow: ModelStatistics checked the sums over all layers.
+        let params = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].params }
+        let macs = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].macs }
+        let weighted = layers.contains { !stats.layers[$0].weights.isEmpty }
+        let trainable = layers.contains { stats.layers[$0].trainableParams > 0 }
+        let fill = heat?.color(layers) ?? "white"
         func cell(_ text: String, colspan: Int = 1) -> String {
             let span = colspan > 1 ? " colspan=\"\(colspan)\"" : ""
             return "<td bgcolor=\"\(fill)\"\(span)><font point-size=\"14\">\(text)</font></td>"
@@ -100,18 +141,18 @@ enum PlotBuilder {
                     : "[" + node.inputSpecs.map(\.description).joined(separator: ", ") + "]"
                 cells.append(cell("Input shape: <b>\(HTML.escape(input))</b>"))
             }
-            cells.append(cell("Output shape: <b>\(HTML.escape(node.output.description))</b>"))
+            cells.append(cell("Output shape: <b>\(HTML.escape(output.description))</b>"))
         }
-        if options.showDtype { cells.append(cell("Output dtype: <b>\(node.output.dtype.rawValue)</b>")) }
-        if options.showTrainable, !counts.weights.isEmpty {
+        if options.showDtype { cells.append(cell("Output dtype: <b>\(output.dtype.rawValue)</b>")) }
+        if options.showTrainable, weighted {
             cells.append(
-                counts.trainableParams > 0
+                trainable
                     ? "<td bgcolor=\"forestgreen\"><font point-size=\"14\" color=\"white\"><b>Trainable</b></font></td>"
                     : "<td bgcolor=\"firebrick\"><font point-size=\"14\" color=\"white\"><b>Non-trainable</b></font></td>")
         }
         let width = max(1, cells.count)
 
-        let className = HTML.escape(node.className)
+        let className = HTML.escape(plan.fused[first]?.title ?? node.className)
         let header = options.showLayerNames ? "<b>\(HTML.escape(node.name))</b> (\(className))" : "<b>\(className)</b>"
         var rows = [
             "<tr><td colspan=\"\(width)\" bgcolor=\"black\"><font point-size=\"16\" color=\"white\">\(header)</font></td></tr>"
@@ -121,12 +162,17 @@ enum PlotBuilder {
         }
         if !cells.isEmpty { rows.append("<tr>" + cells.joined() + "</tr>") }
         var extras: [String] = []
-        if options.showParams { extras.append("Params: <b>\(NumberFormat.grouped(counts.params))</b>") }
-        if options.showMACs { extras.append("MACs: <b>\(NumberFormat.decimal(counts.macs))</b>") }
+        if options.showParams { extras.append("Params: <b>\(NumberFormat.grouped(params))</b>") }
+        if options.showMACs { extras.append("MACs: <b>\(NumberFormat.decimal(macs))</b>") }
         if !extras.isEmpty {
             rows.append("<tr>" + cell(extras.joined(separator: "&#160;&#160;&#160;"), colspan: width) + "</tr>")
         }
         return "<table border=\"0\" cellborder=\"1\" bgcolor=\"black\" cellpadding=\"10\">" + rows.joined() + "</table>"
+    }
+
+    /// A nested model's box: its name and class, as keras's `plot_model(expand_nested=True)` labels it.
+    static func nestedLabel(_ row: Node) -> String {
+        "<font point-size=\"16\"><b>\(HTML.escape(row.name))</b> (\(HTML.escape(row.className)))</font>"
     }
 
     /// "x5" and which layers the drawn block stands for, on short left-aligned lines so the edge that enters
@@ -150,8 +196,11 @@ struct HeatScale {
 
     init(metric: HeatMetric, stats: ModelStatistics) {
         self.metric = metric
-        values = stats.layers.map { metric == .macs ? $0.macs : $0.params }
-        total = metric == .macs ? stats.totalMACs : stats.totalParams
+        switch metric {
+        case .macs: (values, total) = (stats.layers.map(\.macs), stats.totalMACs)
+        case .params: (values, total) = (stats.layers.map(\.params), stats.totalParams)
+        case .memory: (values, total) = (stats.layers.map(\.activationBytes), stats.activationBytes)
+        }
         largest = values.max() ?? 0
     }
 
@@ -164,22 +213,37 @@ struct HeatScale {
         return String(format: "#%02X%02X%02X", mix(hot.r), mix(hot.g), mix(hot.b))
     }
 
-    func color(_ index: Int) -> String {
-        largest > 0 ? Self.color(fraction: Double(values[index]) / Double(largest)) : "white"
+    /// The summed value of some layers (one, or a fused group); within the model's checked total.
+    func value(_ layers: [Int]) -> Int64 { layers.reduce(Int64(0)) { $0 &+ values[$1] } }
+
+    func color(_ index: Int) -> String { color([index]) }
+
+    func color(_ layers: [Int]) -> String {
+        largest > 0 ? Self.color(fraction: Double(value(layers)) / Double(largest)) : "white"
     }
 
-    var name: String { metric == .macs ? "MACs" : "params" }
+    var name: String {
+        switch metric {
+        case .macs: "MACs"
+        case .params: "params"
+        case .memory: "activation memory"
+        }
+    }
 
     func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
 
-    func tooltip(_ index: Int) -> String {
-        let share = total > 0 ? Double(values[index]) / Double(total) : 0
-        return "\(percent(share)) of the model's \(name)"
-    }
+    func share(_ layers: [Int]) -> Double { total > 0 ? Double(value(layers)) / Double(total) : 0 }
+
+    func tooltip(_ layers: [Int]) -> String { "\(percent(share(layers))) of the model's \(name)" }
 
     /// Five swatches from 0 to the largest share.
     var legend: String {
-        let amount = metric == .macs ? NumberFormat.decimal(total) : NumberFormat.grouped(total)
+        let amount: String
+        switch metric {
+        case .macs: amount = NumberFormat.decimal(total)
+        case .params: amount = NumberFormat.grouped(total)
+        case .memory: amount = NumberFormat.memory(bytes: total)
+        }
         let largestShare = total > 0 ? Double(largest) / Double(total) : 0
         let swatches = (0...4).map { step -> String in
             let t = Double(step) / 4

@@ -31,11 +31,14 @@ public struct PlotDescription: Sendable, Equatable {
         public var to: String
     }
 
-    /// A box around nodes (`subgraph cluster_...`): a collapsed run of repeated blocks.
+    /// A box around nodes (`subgraph cluster_...`): a run of repeated blocks, or a nested model.
     public struct Cluster: Sendable, Equatable {
         public var id: String
         public var attributes: [Attribute]
+        /// The nodes directly inside (not those of clusters inside it).
         public var nodeIDs: [String]
+        /// The cluster this one is drawn inside (a model nested in a nested model).
+        public var parent: String? = nil
     }
 
     /// The DOT graph ID: the model name reduced to `[A-Za-z0-9_]` (the title, not the ID, shows user text).
@@ -56,46 +59,74 @@ public struct PlotDescription: Sendable, Equatable {
         for attribute in graphAttributes { out += "  \(attribute.name)=\(Self.dotValue(attribute.value));\n" }
         if !nodeDefaults.isEmpty { out += "  node [\(list(nodeDefaults))];\n" }
         if !edgeDefaults.isEmpty { out += "  edge [\(list(edgeDefaults))];\n" }
-        for item in ordered {
-            switch item {
-            case .node(let node):
-                out += "  \(node.id) [\(list(node.attributes))];\n"
-            case .cluster(let cluster, let members):
-                out += "  subgraph \(cluster.id) {\n"
-                for attribute in cluster.attributes { out += "    \(attribute.name)=\(Self.dotValue(attribute.value));\n" }
-                for node in members { out += "    \(node.id) [\(list(node.attributes))];\n" }
-                out += "  }\n"
+        func write(_ items: [Item], indent: String) {
+            for item in items {
+                switch item {
+                case .node(let node):
+                    out += "\(indent)\(node.id) [\(list(node.attributes))];\n"
+                case .cluster(let cluster, let members):
+                    out += "\(indent)subgraph \(cluster.id) {\n"
+                    for attribute in cluster.attributes {
+                        out += "\(indent)  \(attribute.name)=\(Self.dotValue(attribute.value));\n"
+                    }
+                    write(members, indent: indent + "  ")
+                    out += "\(indent)}\n"
+                }
             }
         }
+        write(ordered, indent: "  ")
         for edge in edges { out += "  \(edge.from) -> \(edge.to);\n" }
         out += "}\n"
         return out
     }
 
-    /// One statement of the graph body: a node, or a cluster with its nodes.
-    enum Item {
+    /// One statement of the graph body: a node, or a cluster with what is inside it.
+    indirect enum Item {
         case node(Node)
-        case cluster(Cluster, members: [Node])
+        case cluster(Cluster, members: [Item])
     }
 
-    /// Nodes in order, each cluster written once where its first node falls. Both readers walk this,
-    /// so DOT text and the in-memory graph create nodes in the same order (which dot's layout depends on).
+    /// Nodes in order, each cluster written once where its first node falls (clusters inside clusters likewise).
+    /// Both readers walk this, so DOT text and the in-memory graph create nodes in the same order (which dot's
+    /// layout depends on).
     var ordered: [Item] {
+        var index: [String: Int] = [:]
+        for (k, cluster) in clusters.enumerated() where index[cluster.id] == nil { index[cluster.id] = k }
         var clusterOf: [String: Int] = [:]
-        for (index, cluster) in clusters.enumerated() {
-            for id in cluster.nodeIDs where clusterOf[id] == nil { clusterOf[id] = index }
+        for (k, cluster) in clusters.enumerated() {
+            for id in cluster.nodeIDs where clusterOf[id] == nil { clusterOf[id] = k }
         }
-        var items: [Item] = []
-        var emitted: Set<Int> = []
-        for node in nodes {
-            guard let index = clusterOf[node.id] else {
-                items.append(.node(node))
-                continue
+        // Each node's clusters, innermost first (bounded, so a parent cycle cannot loop).
+        func chain(_ id: String) -> [Int] {
+            var out: [Int] = []
+            var current = clusterOf[id]
+            while let k = current, out.count < clusters.count, !out.contains(k) {
+                out.append(k)
+                current = clusters[k].parent.flatMap { index[$0] }
             }
-            guard emitted.insert(index).inserted else { continue }
-            items.append(.cluster(clusters[index], members: nodes.filter { clusterOf[$0.id] == index }))
+            return out
         }
-        return items
+        let chains = nodes.map { chain($0.id) }
+        func items(in parent: Int?) -> [Item] {
+            var out: [Item] = []
+            var emitted: Set<Int> = []
+            for (node, chain) in zip(nodes, chains) {
+                let child: Int?
+                if let parent {
+                    guard let position = chain.firstIndex(of: parent) else { continue }
+                    child = position > 0 ? chain[position - 1] : nil
+                } else {
+                    child = chain.last
+                }
+                guard let child else {
+                    out.append(.node(node))
+                    continue
+                }
+                if emitted.insert(child).inserted { out.append(.cluster(clusters[child], members: items(in: child))) }
+            }
+            return out
+        }
+        return items(in: nil)
     }
 
     static func dotValue(_ value: Value) -> String {
@@ -111,18 +142,25 @@ public struct PlotDescription: Sendable, Equatable {
 enum HTML {
     /// `&`, `<`, `>`, quotes as entities; control characters, which XML cannot carry at all, as U+FFFD.
     static func escape(_ text: String) -> String {
+        replacing(text) { scalar in
+            switch scalar {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): "\u{FFFD}"
+            default: nil
+            }
+        }
+    }
+
+    /// `text` with each scalar for which `replacement` gives a string replaced by it, in one pass.
+    static func replacing(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
+            if let replaced = replacement(scalar) { out += replaced } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }

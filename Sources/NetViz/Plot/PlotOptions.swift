@@ -15,9 +15,9 @@ public enum RankDir: String, Sendable, CaseIterable {
     }
 }
 
-/// What `--heat` colours nodes by: each layer's share of the model's MACs or parameters.
+/// What `--heat` colours nodes by: each layer's share of the model's MACs, parameters or activation memory.
 public enum HeatMetric: String, Sendable, CaseIterable {
-    case macs, params
+    case macs, params, memory
 }
 
 /// What a plot shows. Defaults are `keras.utils.plot_model`'s where Keras has the option
@@ -34,8 +34,12 @@ public struct PlotOptions: Sendable, Equatable {
     public var showLayerActivations = false
     /// A "Trainable" / "Non-trainable" cell for layers with weights.
     public var showTrainable = false
-    /// Keras's `expand_nested`: a nested model is drawn as a cluster of its layers, not as one node.
+    /// Keras's `expand_nested`: the rows of nested models (of `Model.expandingNested(indent: false)`) are drawn
+    /// as dashed clusters labelled with the sub-model's name; without it such a row is one node.
     public var expandNested = false
+    /// Draw a Conv/Dense/Depthwise/Separable layer with the BatchNormalization and activation that follow it as
+    /// one node ("Conv2D + BN + ReLU6"), with their summed params and MACs.
+    public var fuse = false
     /// Dots per inch of bitmap output (and the `dpi` graph attribute).
     public var dpi: Int = 96
     /// A "Params" row (beyond Keras).

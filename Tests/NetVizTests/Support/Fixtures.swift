@@ -100,9 +100,12 @@ enum CLI {
             .appendingPathComponent("netviz")
     }
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    static func run(_ arguments: [String]) throws -> CLIResult { try run(executable, arguments) }
+
+    /// Runs any program (`/usr/bin/env` finds one on PATH) and collects its output.
+    static func run(_ program: URL, _ arguments: [String]) throws -> CLIResult {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
