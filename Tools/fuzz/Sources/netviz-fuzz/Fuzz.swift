@@ -1,4 +1,5 @@
-import NetViz
+import Foundation
+@testable import NetViz  // run.sh builds with -enable-testing, to reach readers not yet behind the seam
 
 /// libFuzzer entry point: any bytes through the format seam's recognisers, then as a Keras file (a `.keras` archive
 /// through ZIPFoundation when they start with a ZIP signature, config JSON otherwise). Importing, counting and
@@ -9,6 +10,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for name in ["fuzz-input", "fuzz-input.onnx", "fuzz-input.json"] {
         _ = ModelFormats.format(of: FileProbe(path: name, head: bytes))
     }
+    // The ONNX message reader (issue 12's first part): any bytes parse or give a ProtobufReader.Failure.
+    _ = try? ONNXModelProto.parse(Data(bytes))
     for allowUnknown in [false, true] {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
