@@ -96,3 +96,36 @@ import Testing
         }
     }
 }
+
+/// Real files from the formats' own tools (Tools/make-onnx-fixtures.py, Tools/make-tflite-fixtures.py) are recognised.
+@Suite struct RealFormatFileTests {
+    static func files(_ folder: String, _ suffix: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url(folder).path)) ?? [])
+            .filter { $0.hasSuffix(suffix) }.sorted().map { folder + "/" + $0 }
+    }
+
+    @Test func exportsAreRecognisedByContent() throws {
+        let onnx = Self.files("onnx", ".onnx"), tflite = Self.files("tflite", ".tflite")
+        #expect(onnx.count == 10 && tflite.count == 8)
+        for file in onnx + tflite {
+            let probe = try FileProbe(path: Fixtures.url(file).path)
+            // Renamed to say nothing, the bytes alone tell the format.
+            let anonymous = FileProbe(path: "model.bin", head: probe.head)
+            let expected = file.hasSuffix(".onnx") ? RecognisedFormat.onnx.name : RecognisedFormat.tfLite.name
+            #expect(ModelFormats.format(of: anonymous)?.name == expected, "\(file)")
+        }
+    }
+
+    /// The Keras models the TFLite files were converted from: netviz's import gives Keras's own params.
+    @Test func sourceKerasModelsMatchKeras() throws {
+        struct Model: Decodable { let keras_params: Int64; let keras_trainable_params: Int64 }
+        struct Expected: Decodable { let models: [String: Model] }
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.url("tflite/expected.json")))
+        #expect(expected.models.count == 2)
+        for (name, keras) in expected.models {
+            let stats = try ModelStatistics(ModelFormats.load(path: Fixtures.url("tflite/\(name).keras.json").path).model)
+            #expect(stats.totalParams == keras.keras_params, "\(name)")
+            #expect(stats.trainableParams == keras.keras_trainable_params, "\(name)")
+        }
+    }
+}
