@@ -87,6 +87,6 @@ struct PlotCommand: ParsableCommand {
         try options.validate()
         let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
         let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
-        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
     }
 }

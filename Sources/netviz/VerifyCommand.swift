@@ -33,14 +33,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let model = try source.load()
-        // Every weight and the largest activations live in memory at once: refuse what cannot fit, before allocating.
+        // Refused before weights are read; checked again with the input's batch.
         let stats = try ModelStatistics(model)
-        let limit: Int64 = 1 << 30  // elements (4 GiB of Float32)
-        let largest = stats.layers.map { $0.activationBytes / 4 }.max() ?? 0
-        guard stats.totalParams <= limit, largest <= limit else {
-            throw NetVizError.invalidOption(
-                option: "verify", message: "model '\(model.name)' has \(stats.totalParams) params and activations of up to \(largest) elements; verify runs models up to \(limit) of each")
-        }
+        try Verifier.checkSize(stats, batch: 1)
         var store: WeightStore
         if let weights {
             store = WeightStore(tensors: try SafeTensors.read(path: weights))
@@ -59,6 +54,7 @@ struct VerifyCommand: ParsableCommand {
                 throw NetVizError.file(
                     path: input, message: "input has shape \(tensor.shapeDescription), model '\(model.name)' takes \(spec) (batch >= 1)")
             }
+            try Verifier.checkSize(stats, batch: tensor.shape[0])
             inputs = [tensor]
         } else {
             inputs = model.inputIndices.map { SeededInit.input(name: model.nodes[$0].name, spec: model.nodes[$0].output, seed: seed) }

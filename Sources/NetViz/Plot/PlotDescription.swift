@@ -109,7 +109,7 @@ public struct PlotDescription: Sendable, Equatable {
 
 /// Escaping for Graphviz HTML labels (an XML dialect parsed by expat).
 enum HTML {
-    /// `&`, `<`, `>`, quotes as entities; control characters, which XML cannot carry at all, as U+FFFD.
+    /// `&`, `<`, `>`, quotes as entities; characters XML cannot carry at all (`UntrustedText.xmlForbidden`) as U+FFFD.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -120,7 +120,7 @@ enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): out += "\u{FFFD}"
+            case _ where UntrustedText.xmlForbidden(scalar): out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }

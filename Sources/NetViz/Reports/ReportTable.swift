@@ -55,16 +55,14 @@ public struct ReportTable: Sendable {
         case .text:
             var table = TextTable(columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
             table.rows = rows.map { $0.map(\.text) }
-            return "\(title)\n" + (try table.render(lineLength: lineLength, ascii: ascii)) + "\n"
-                + notes.map { " " + $0 + "\n" }.joined()
+            return UntrustedText.terminal(title) + "\n" + (try table.render(lineLength: lineLength, ascii: ascii)) + "\n"
+                + notes.map { " " + UntrustedText.terminal($0) + "\n" }.joined()
         case .markdown:
-            func line(_ cells: [String]) -> String {
-                "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-            }
-            var lines = ["**\(title)**", "", line(columns.map(\.title))]
+            let line = UntrustedText.markdownRow
+            var lines = ["**\(UntrustedText.markdown(title))**", "", line(columns.map(\.title))]
             lines.append("|" + columns.map { $0.alignment == .right ? "--:" : "---" }.joined(separator: "|") + "|")
             lines += rows.map { line($0.map(\.text)) }
-            if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
+            if !notes.isEmpty { lines += [""] + notes.map { "- " + UntrustedText.markdown($0) } }
             return lines.joined(separator: "\n") + "\n"
         case .csv:
             var lines = [columns.map(\.key).joined(separator: ",")]
@@ -88,8 +86,7 @@ public struct ReportTable: Sendable {
         case let .string(s): text = s
         case .array, .object: text = value.rendered()
         }
-        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        return UntrustedText.csv(text)
     }
 }
 

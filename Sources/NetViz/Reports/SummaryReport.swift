@@ -111,21 +111,19 @@ public enum SummaryReport {
         var table = TextTable(
             columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
         table.rows = stats.model.nodes.indices.map { i in columns.map { cell($0, i, stats) } }
-        var out = "Model: \"\(stats.model.name)\"\n"
+        var out = "Model: \"\(UntrustedText.terminal(stats.model.name))\"\n"
         out += try table.render(lineLength: options.lineLength, ascii: options.ascii) + "\n"
         out += footer(stats).map { " " + $0 + "\n" }.joined()
         if !stats.warnings.isEmpty {
-            out += "Warnings:\n" + stats.warnings.map { " - " + $0 + "\n" }.joined()
+            out += "Warnings:\n" + stats.warnings.map { " - " + UntrustedText.terminal($0) + "\n" }.joined()
         }
         return out
     }
 
     public static func markdown(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) -> String {
         let columns = options.resolvedColumns(for: stats.model)
-        func row(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-        }
-        var lines = ["**Model: \"\(stats.model.name)\"**", ""]
+        let row = UntrustedText.markdownRow
+        var lines = ["**Model: \"\(UntrustedText.markdown(stats.model.name))\"**", ""]
         lines.append(row(columns.map(\.title)))
         lines.append(
             "|" + columns.map {
@@ -139,17 +137,13 @@ public enum SummaryReport {
         lines.append("")
         lines += footer(stats).map { "- " + $0 }
         if !stats.warnings.isEmpty {
-            lines += ["", "**Warnings:**", ""] + stats.warnings.map { "- " + $0 }
+            lines += ["", "**Warnings:**", ""] + stats.warnings.map { "- " + UntrustedText.markdown($0) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Machine-readable: one row per layer with every count; inbound layer names separated by spaces.
     public static func csv(_ stats: ModelStatistics) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
         var lines = [
             "name,type,output_shape,params,trainable_params,non_trainable_params,macs,activation_bytes,inbound"
         ]
@@ -159,7 +153,7 @@ public enum SummaryReport {
                 String(layer.trainableParams), String(layer.nonTrainableParams), String(layer.macs),
                 String(layer.activationBytes), node.inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
             ]
-            lines.append(cells.map(field).joined(separator: ","))
+            lines.append(cells.map(UntrustedText.csv).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -23,12 +23,12 @@ struct KerasGraphReader {
         }
     }
 
+    /// One line per unknown class; printed on a terminal, so escaped there.
     func warningLines() -> [String] {
         unknown.map { item in
-            let names = item.layers.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
-                + (item.layers.count > 8 ? ", ... (\(item.layers.count) layers)" : "")
-            return "unknown Keras class \(item.className) (\(names)) imported with --allow-unknown as shape-preserving, "
-                + "0 params and 0 MACs: its counts are missing from the totals"
+            UntrustedText.terminal(
+                "unknown Keras class \(item.className) (\(Limits.list(item.layers.map { "'\($0)'" }))) imported with "
+                    + "--allow-unknown as shape-preserving, 0 params and 0 MACs: its counts are missing from the totals")
         }
     }
 
@@ -90,6 +90,7 @@ struct KerasGraphReader {
         return name
     }
 
+    /// The node and tensor indices of a reference; nil when they are not integers (10^20 parses as a double).
     static func historyIndices(_ json: JSON) -> (Int64, Int64)? {
         let list = json.objectValue.flatMap { $0["config"]?["keras_history"]?.arrayValue } ?? json.arrayValue
         guard let list, list.count == 3, case .int(let node) = list[1], case .int(let tensor) = list[2] else { return nil }
@@ -123,7 +124,12 @@ struct KerasGraphReader {
         let args = nodes[0]["args"]?.arrayValue ?? []
         func take(_ value: JSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
-                if let (node, tensor) = Self.historyIndices(value), node != 0 || tensor != 0 {
+                guard let (node, tensor) = Self.historyIndices(value) else {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "its reference to '\(name)' has a keras_history whose indices are not integers")
+                }
+                if node != 0 || tensor != 0 {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
                         message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
@@ -314,32 +320,32 @@ struct KerasGraphReader {
     /// Unknown classes: one error naming all of them, or (with `allowUnknown`) a record for the warnings.
     mutating func rejectUnknown(_ layers: [KerasLayerConfig]) throws {
         var found: [(className: String, layers: [String])] = []
+        var indexOf: [String: Int] = [:]  // a dictionary, not a search: 99,990 classes stay linear
         for layer in layers where !isKnown(layer) {
             let label = layer.module.hasPrefix("keras.src.ops") ? "\(layer.className) (keras.ops)" : layer.className
-            if let i = found.firstIndex(where: { $0.className == label }) {
+            if let i = indexOf[label] {
                 found[i].layers.append(layer.name)
             } else {
+                indexOf[label] = found.count
                 found.append((label, [layer.name]))
             }
         }
         guard !found.isEmpty else { return }
         if options.allowUnknown {
+            var known = Dictionary(uniqueKeysWithValues: unknown.enumerated().map { ($1.className, $0) })
             for item in found {
-                if let i = unknown.firstIndex(where: { $0.className == item.className }) {
+                if let i = known[item.className] {
                     unknown[i].layers += item.layers
                 } else {
+                    known[item.className] = unknown.count
                     unknown.append(item)
                 }
             }
             return
         }
-        let list = found.map { item in
-            let names = item.layers.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-                + (item.layers.count > 5 ? ", ... (\(item.layers.count) layers)" : "")
-            return "\(item.className) (used by \(names))"
-        }
+        let list = found.map { item in "\(item.className) (used by \(Limits.list(item.layers.map { "'\($0)'" })))" }
         throw NetVizError.graph(
-            "unknown Keras \(found.count == 1 ? "class" : "classes") \(list.joined(separator: "; ")); "
+            "unknown Keras \(found.count == 1 ? "class" : "classes") \(Limits.list(list, separator: "; ")); "
                 + "--allow-unknown imports them as shape-preserving with 0 params and MACs")
     }
 
