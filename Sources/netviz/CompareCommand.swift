@@ -41,6 +41,7 @@ struct CompareModelsCommand: ParsableCommand {
         guard !models.isEmpty else {
             throw NetVizError.invalidOption(option: "MODEL", message: "give at least one model to compare (see netviz models)")
         }
+        try output.checkOutputs(inputs: models)
         let alphas = try Self.list(alpha, "--alpha") { Double($0) }
         let resolutions = try Self.list(resolution, "--resolution") { Int($0) }
         var base = ZooOptions()
@@ -74,7 +75,7 @@ struct CompareModelsCommand: ParsableCommand {
                 entries.append(.init(label: Self.label(name, options), stats: stats))
             }
         }
-        try output.emit(ModelComparison.report(entries))
+        try output.emit(ModelComparison.report(entries), inputs: models)
     }
 
     /// `mobilenet`, `mobilenet (α 0.5, 160)` when the options differ from the defaults, or a file's name.
@@ -148,6 +149,7 @@ struct CompareBlockCommand: ParsableCommand {
         block.padding = padding
         block.bias = bias
         block.batchNorm = batchnorm
-        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho))
+        try output.checkOutputs(inputs: [])
+        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho), inputs: [])
     }
 }

@@ -85,8 +85,9 @@ struct PlotCommand: ParsableCommand {
             plotFormat = parsed
         }
         try options.validate()
+        try OutputFile.check(output, inputs: [source.model])
         let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
-        let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
+        let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat, inputs: [source.model])
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
     }
 }

@@ -46,12 +46,12 @@ struct SummaryCommand: ParsableCommand {
         if output.chart != nil, !byType {
             throw NetVizError.invalidOption(option: "--chart", message: "applies only with --by-type")
         }
-        try output.validateChart()
+        try output.checkOutputs(inputs: [source.model])
         let stats = try ModelStatistics(source.load(expandNested: expandNested))
         if byType {
-            try output.emit(CostBreakdown.report(stats))
+            try output.emit(CostBreakdown.report(stats), inputs: [source.model])
         } else {
-            try output.write(SummaryReport.render(stats, options: options))
+            try output.write(SummaryReport.render(stats, options: options), inputs: [source.model])
         }
     }
 }

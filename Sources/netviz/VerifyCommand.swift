@@ -32,6 +32,8 @@ struct VerifyCommand: ParsableCommand {
     var reference = false
 
     func run() throws {
+        let inputFiles = [source.model] + [weights, input].compactMap { $0 }
+        if let output { try OutputFile.check(output, inputs: inputFiles) }
         let model = try source.load()
         // Refused before weights are read; checked again with the input's batch.
         let stats = try ModelStatistics(model)
@@ -65,9 +67,9 @@ struct VerifyCommand: ParsableCommand {
             progress: bar.update)
         bar.finish()
         if let output, report.passed, let first = report.outputs.first {
-            try OutputFile.write(NumPyFile.encode(first), to: output)
+            try OutputFile.write(NumPyFile.encode(first), to: output, inputs: inputFiles)
         }
-        print(report.text(), terminator: "")
+        try OutputFile.writeStandardOutput(report.text())
         if !report.passed { throw ExitCode(1) }
     }
 }

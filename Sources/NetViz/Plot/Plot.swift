@@ -31,21 +31,18 @@ public enum Plot {
     }
 
     /// Writes the picture to `path` (format from its extension unless given) and returns the warnings.
-    /// The file appears whole or not at all: nothing half-written is left behind on any error.
+    /// The file appears whole or not at all: nothing half-written is left behind on any error. `inputs` are the
+    /// files the model came from, which are never overwritten.
     @discardableResult
     public static func write(
-        _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), to path: String, format: PlotFormat? = nil
+        _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), to path: String, format: PlotFormat? = nil,
+        inputs: [String] = []
     ) throws -> [String] {
         let format = try format ?? PlotFormat(path: path)
-        var isDirectory: ObjCBool = false
         // Checked before rendering, so a bad path fails at once instead of after a long layout.
-        if path.isEmpty || path.hasSuffix("/")
-            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
-        {
-            throw NetVizError.file(path: path, message: "cannot write: it is a directory")
-        }
+        try OutputFile.check(path, inputs: inputs)
         let result = try render(stats, options: options, format: format)
-        try OutputFile.write(result.data, to: path)
+        try OutputFile.write(result.data, to: path, inputs: inputs)
         return result.warnings
     }
 }
