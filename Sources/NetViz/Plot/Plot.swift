@@ -27,7 +27,20 @@ public enum Plot {
         _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), format: PlotFormat
     ) throws -> PlotResult {
         try options.validate()
-        return try GraphvizRenderer.render(description(stats, options: options), format: format, dpi: options.dpi)
+        // Refused before any work when even the nodes alone are too many; after collapsing, by what is left.
+        if !options.collapseRepeats { try checkSize(stats.model.nodes.count, format: format) }
+        let description = description(stats, options: options)
+        try checkSize(description.nodes.count, format: format)
+        return try GraphvizRenderer.render(description, format: format, dpi: options.dpi)
+    }
+
+    /// dot's layout time grows faster than the node count: past `Limits.plotNodes` it would not finish.
+    static func checkSize(_ nodes: Int, format: PlotFormat) throws {
+        guard format.graphvizName != nil, nodes > Limits.plotNodes else { return }
+        throw NetVizError.graph(
+            "plot: \(NumberFormat.grouped(Int64(nodes))) nodes to lay out; netviz draws at most "
+                + "\(NumberFormat.grouped(Int64(Limits.plotNodes))) (Graphviz's layout would not finish): use "
+                + "--collapse-repeats to draw repeated blocks once, or --format dot for the DOT text")
     }
 
     /// Writes the picture to `path` (format from its extension unless given) and returns the warnings.
