@@ -91,22 +91,11 @@ public struct ReportTable: Sendable {
 }
 
 extension NumberFormat {
-    /// Shares of `values` in percent with `places` decimals that add up to exactly 100 (largest remainder),
-    /// so a breakdown's column visibly sums to its total. All zero gives all zero.
-    public static func percentages(_ values: [Int64], places: Int = 2) -> [Double] {
+    /// Each value's share of the total in percent, exact (JSON keeps it so; text rounds each share on its own, as
+    /// the paper's Table 2 does, so a rounded column may sum to 100.01 or 99.99). All zero gives all zero.
+    public static func percentages(_ values: [Int64]) -> [Double] {
         let total = values.reduce(0.0) { $0 + Double($1) }
         guard total > 0 else { return values.map { _ in 0 } }
-        var unit = 1.0
-        for _ in 0..<places { unit *= 10 }
-        let target = Int((100 * unit).rounded())
-        let exact = values.map { Double($0) / total * 100 * unit }
-        var floors = exact.map { Int($0.rounded(.down)) }
-        var missing = target - floors.reduce(0, +)
-        let order = exact.indices.sorted { (exact[$0] - Double(floors[$0]), $1) > (exact[$1] - Double(floors[$1]), $0) }
-        for index in order where missing > 0 {
-            floors[index] += 1
-            missing -= 1
-        }
-        return floors.map { Double($0) / unit }
+        return values.map { Double($0) / total * 100 }
     }
 }
