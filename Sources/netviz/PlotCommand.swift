@@ -87,7 +87,8 @@ struct PlotCommand: ParsableCommand {
         try options.validate()
         try OutputFile.check(output, inputs: [source.model])
         let stats = try ModelStatistics(source.load(expandNested: expandNested, indentNested: false))
-        let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat, inputs: [source.model])
+        // Unknown classes are told once here (summary shows them under its table instead).
+        let warnings = try Lint.unknownClasses(stats.model) + Plot.write(stats, options: options, to: output, format: plotFormat, inputs: [source.model])
         for warning in warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
     }
 }

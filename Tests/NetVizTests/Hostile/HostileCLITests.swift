@@ -47,7 +47,7 @@ import Testing
             #expect(HostileModel.rawControls(result.stderr).isEmpty, "\(format)")
         }
         let text2 = try CLI.run(["summary", path, "--allow-unknown"])
-        #expect(text2.stdout.contains("d\\x1b]0;title\\x07\\x9b2J\\r (Mystery\\x1b, unknown)"))
+        #expect(text2.stdout.contains(" - unknown Keras class Mystery\\x1b ('d\\x1b]0;title\\x07\\x9b2J\\r') imported"))
     }
 
     /// Batch 1000 of 8x8x3 into a Dense(2^20) on a rank-4 tensor: 2^26 elements a sample, 2^36 for the batch.

@@ -49,12 +49,13 @@ import Testing
     @Test func unknownLayersListedUpToTheLimit() throws {
         var layers = [K.input("in")]
         for i in 0..<25 { layers.append(K.layer("Mystery", "m\(i)", [K.tensor("in")])) }
-        let text = K.functional(layers, inputs: ["in"], outputs: ["m0"])
+        let text = K.functional(layers, inputs: ["in"], outputs: (0..<25).map { "m\($0)" })
         var options = KerasImportOptions()
         options.allowUnknown = true
         let imported = try KerasImporter.importConfig(Array(text.utf8), file: "u.json", options: options)
-        #expect(imported.warnings.count == 1)
-        #expect(imported.warnings[0].contains("('m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', and 15 more)"))
+        let warnings = try ModelStatistics(imported.model).warnings
+        #expect(warnings.count == 1)
+        #expect(warnings[0].contains("('m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', and 15 more)"))
     }
 
     /// 10,000 InputLayers merged one by one by `Add([new, acc])`: merging the smaller name scope into the larger
@@ -109,5 +110,29 @@ import Testing
             try Verifier.checkSize(stats, batch: 1000)
         }
         #expect(throws: NetVizError.self) { try Verifier.checkSize(stats, batch: Int.max) }
+    }
+}
+
+@Suite struct AllowUnknownTests {
+    typealias K = KerasConfigText
+
+    /// A keras.ops node feeding an unknown layer through a keyword argument: its row is in the table (it was only
+    /// in the warnings), and the unknown layer reads it as a second input.
+    @Test func unknownOpsNodesKeepTheirRows() throws {
+        let text = K.functional(
+            [
+                K.input("in"), K.layer("Frob", "frob", [K.tensor("in")], module: "keras.src.ops.numpy"),
+                #"{"module": "keras.layers", "class_name": "Mystery", "config": {"name": "mys"}, "name": "mys", "inbound_nodes": [{"args": [\#(K.tensor("in"))], "kwargs": {"mask": \#(K.tensor("frob"))}}]}"#,
+            ], inputs: ["in"], outputs: ["mys"])
+        var options = KerasImportOptions()
+        options.allowUnknown = true
+        let imported = try KerasImporter.importConfig(Array(text.utf8), file: "kw.json", options: options)
+        #expect(imported.model.nodes.map(\.name) == ["in", "frob", "mys"])
+        #expect(imported.model.nodes.map(\.className) == ["InputLayer", "Frob, unknown", "Mystery, unknown"])
+        #expect(imported.model.nodes[2].inbound == [0, 1])
+        let stats = try ModelStatistics(imported.model)
+        let rows = SummaryTable.rows(try SummaryReport.text(stats))
+        #expect(rows.map { $0[0] } == ["in (InputLayer)", "frob (Frob, unknown)", "mys (Mystery, unknown)"])
+        #expect(stats.warnings.count == 2)
     }
 }

@@ -1,12 +1,10 @@
 import HeapModule
 
-/// The state of one import: the file name for errors, counts against the bounds, unknown classes met.
+/// The state of one import: the file name for errors and counts against the bounds.
 struct KerasGraphReader {
     let file: String
     let options: KerasImportOptions
     var layerCount = 0
-    /// Unknown class -> the layers using it, in order of appearance.
-    var unknown: [(className: String, layers: [String])] = []
 
     init(file: String, options: KerasImportOptions) {
         self.file = file
@@ -20,15 +18,6 @@ struct KerasGraphReader {
         case let .graph(message): .file(path: file, message: "model: \(message)")
         case let .overflow(what): .file(path: file, message: "count overflow: \(what) does not fit in 64 bits")
         default: .file(path: file, message: error.description)
-        }
-    }
-
-    /// One line per unknown class; printed on a terminal, so escaped there.
-    func warningLines() -> [String] {
-        unknown.map { item in
-            UntrustedText.terminal(
-                "unknown Keras class \(item.className) (\(Limits.list(item.layers.map { "'\($0)'" }))) imported with "
-                    + "--allow-unknown as shape-preserving, 0 params and 0 MACs: its counts are missing from the totals")
         }
     }
 
@@ -143,6 +132,14 @@ struct KerasGraphReader {
         }
         for arg in args {
             if let list = arg.arrayValue { for item in list { try take(item) } } else { try take(arg) }
+        }
+        // An unknown class (under --allow-unknown) may take tensors as keyword arguments (`mask=`, `y=`): they are
+        // its inputs too, or the layers feeding only them would fall out of the graph while still named in warnings.
+        if !isKnown(layer), let kwargs = nodes[0]["kwargs"]?.objectValue {
+            for key in kwargs.keys.sorted() {
+                let values = kwargs[key]?.arrayValue ?? [kwargs[key] ?? .null]
+                for value in values where Self.reference(value) != nil && value.objectValue != nil { try take(value) }
+            }
         }
         return (inputs, constants, order)
     }
@@ -317,8 +314,8 @@ struct KerasGraphReader {
         return Self.builders[layer.className] != nil || ["InputLayer", "Functional", "Model", "Sequential"].contains(layer.className)
     }
 
-    /// Unknown classes: one error naming all of them, or (with `allowUnknown`) a record for the warnings.
-    mutating func rejectUnknown(_ layers: [KerasLayerConfig]) throws {
+    /// Unknown classes: one error naming all of them, unless `allowUnknown`.
+    func rejectUnknown(_ layers: [KerasLayerConfig]) throws {
         var found: [(className: String, layers: [String])] = []
         var indexOf: [String: Int] = [:]  // a dictionary, not a search: 99,990 classes stay linear
         for layer in layers where !isKnown(layer) {
@@ -330,19 +327,8 @@ struct KerasGraphReader {
                 found.append((label, [layer.name]))
             }
         }
-        guard !found.isEmpty else { return }
-        if options.allowUnknown {
-            var known = Dictionary(uniqueKeysWithValues: unknown.enumerated().map { ($1.className, $0) })
-            for item in found {
-                if let i = known[item.className] {
-                    unknown[i].layers += item.layers
-                } else {
-                    known[item.className] = unknown.count
-                    unknown.append(item)
-                }
-            }
-            return
-        }
+        // Allowed, they are reported once, by Lint (one line per class, under the summary).
+        guard !found.isEmpty, !options.allowUnknown else { return }
         let list = found.map { item in "\(item.className) (used by \(Limits.list(item.layers.map { "'\($0)'" })))" }
         throw NetVizError.graph(
             "unknown Keras \(found.count == 1 ? "class" : "classes") \(Limits.list(list, separator: "; ")); "
