@@ -87,6 +87,7 @@ struct Runner {
         say()
 
         try scaling()
+        try hostile()
         try plotScaling()
         micro()
 

@@ -21,7 +21,9 @@ enum Scaling {
         let start = clock.now
         let stats = try ModelStatistics(graph.build(layers: layers))
         let counted = clock.now
-        let json = SummaryReport.json(stats).rendered()
+        var options = SummaryOptions()
+        options.format = .json
+        let json = try SummaryReport.render(stats, options: options)  // what `summary --format json` writes
         let end = clock.now
         guard json.utf8.count > stats.model.nodes.count else { throw BenchError("the JSON summary came out empty") }
         func msBetween(_ a: ContinuousClock.Instant, _ b: ContinuousClock.Instant) -> Double {

@@ -83,7 +83,7 @@ public struct Model: Sendable {
     /// `stem`, `stem_1`, ... in creation order for the rest, skipping names already taken.
     /// (While building, `NameScope` gives the same names to a single-input graph, for error messages.)
     static func uniqueNames(_ layers: [any Layer]) throws -> [String] {
-        var names = NameAllocator()
+        var names = NameAllocator(capacity: layers.count)
         for name in layers.compactMap(\.name) { try names.reserve(name) }
         return layers.map { layer in layer.name ?? names.next(stem: type(of: layer).defaultNameStem) }
     }

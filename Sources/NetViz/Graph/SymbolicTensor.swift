@@ -93,6 +93,8 @@ struct NameAllocator {
     private var taken: Set<String> = []
     private var nextSuffix: [String: Int] = [:]
 
+    init(capacity: Int = 0) { taken.reserveCapacity(capacity) }
+
     mutating func reserve(_ name: String) throws {
         guard !name.isEmpty else { throw NetVizError.graph("a layer name must not be empty") }
         guard taken.insert(name).inserted else {

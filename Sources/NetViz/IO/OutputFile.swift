@@ -27,11 +27,17 @@ public enum OutputFile {
         _ = try target(path, inputs: inputs)
     }
 
+    /// A string's UTF-8 is written from its own storage (a million-layer JSON summary is not copied again).
     public static func write(_ text: String, to path: String, inputs: [String] = []) throws {
-        try write(Data(text.utf8), to: path, inputs: inputs)
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path, inputs: inputs) }
     }
 
     public static func write(_ data: Data, to path: String, inputs: [String] = []) throws {
+        try data.withUnsafeBytes { try write($0, to: path, inputs: inputs) }
+    }
+
+    static func write(_ data: UnsafeRawBufferPointer, to path: String, inputs: [String]) throws {
         switch try target(path, inputs: inputs) {
         case .standardOutput: try writeStandardOutput(data)
         case .special(let resolved):
@@ -45,12 +51,19 @@ public enum OutputFile {
 
     /// Standard output, with a failed write (`> /dev/full`, a closed pipe) an error rather than ignored.
     public static func writeStandardOutput(_ data: Data) throws {
+        try data.withUnsafeBytes { try writeStandardOutput($0) }
+    }
+
+    public static func writeStandardOutput(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try writeStandardOutput(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func writeStandardOutput(_ data: UnsafeRawBufferPointer) throws {
         if let error = writeAll(STDOUT_FILENO, data) {
             throw NetVizError.file(path: "standard output", message: "cannot write: \(String(cString: strerror(error)))")
         }
     }
-
-    public static func writeStandardOutput(_ text: String) throws { try writeStandardOutput(Data(text.utf8)) }
 
     // MARK: Deciding where to write
 
@@ -103,7 +116,7 @@ public enum OutputFile {
 
     // MARK: Writing a regular file whole
 
-    static func replace(_ path: String, with data: Data, reportedAs shown: String) throws {
+    static func replace(_ path: String, with data: UnsafeRawBufferPointer, reportedAs shown: String) throws {
         let folder = { let d = (path as NSString).deletingLastPathComponent; return d.isEmpty ? "." : d }()
         var existing = stat()
         let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666 & ~currentUmask()
@@ -166,21 +179,19 @@ public enum OutputFile {
     }
 
     /// Writes every byte, retrying short writes and EINTR; the errno of a failure.
-    static func writeAll(_ fd: Int32, _ data: Data) -> Int32? {
-        data.withUnsafeBytes { buffer -> Int32? in
-            guard var pointer = buffer.baseAddress else { return nil }
-            var remaining = buffer.count
-            while remaining > 0 {
-                let written = Glibc.write(fd, pointer, remaining)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                pointer += written
-                remaining -= written
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+        guard var pointer = buffer.baseAddress else { return nil }
+        var remaining = buffer.count
+        while remaining > 0 {
+            let written = Glibc.write(fd, pointer, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            pointer += written
+            remaining -= written
         }
+        return nil
     }
 
     static func failure(_ path: String, _ error: Int32) -> NetVizError {

@@ -67,7 +67,7 @@ public enum SummaryReport {
         switch options.format {
         case .text: try text(stats, options: options)
         case .markdown: markdown(stats, options: options)
-        case .json: json(stats).rendered() + "\n"
+        case .json: jsonText(stats)
         case .csv: csv(stats)
         }
     }
@@ -160,27 +160,77 @@ public enum SummaryReport {
 
     /// The JSON other tools rely on; keys exactly as documented in Docs/cli.md.
     public static func json(_ stats: ModelStatistics) -> OrderedJSON {
+        .object(jsonHeader(stats) + [("layers", .array(stats.model.nodes.indices.map { jsonLayer($0, stats) }))])
+    }
+
+    /// `json(stats).rendered()`, byte for byte, written a layer at a time into one buffer: a 1,000,000-layer
+    /// summary never holds the whole tree of values (which took 8.7 s and a gigabyte).
+    static func jsonText(_ stats: ModelStatistics) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096 + 320 * stats.model.nodes.count)
+        out.append(UInt8(ascii: "{"))
+        for (key, value) in jsonHeader(stats) {
+            out.append(contentsOf: "\n  ".utf8)
+            OrderedJSON.quote(key, into: &out)
+            out.append(contentsOf: ": ".utf8)
+            value.write(to: &out, indent: 1)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: "\n  \"layers\": ".utf8)
+        if stats.model.nodes.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+            out.append(UInt8(ascii: "["))
+            for index in stats.model.nodes.indices {
+                out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
+                writeLayer(index, stats, to: &out)
+            }
+            out.append(contentsOf: "\n  ]".utf8)
+        }
+        out.append(contentsOf: "\n}\n".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `jsonLayer(index, stats).write(to:indent: 2)` without building the value first (the hot loop at 1M layers).
+    static func writeLayer(_ index: Int, _ stats: ModelStatistics, to out: inout [UInt8]) {
+        let node = stats.model.nodes[index], layer = stats.layers[index]
+        func key(_ name: StaticString) {
+            out.append(contentsOf: "\n      \"".utf8)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: "\": ".utf8)
+        }
+        func int(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
+        out.append(UInt8(ascii: "{"))
+        key("name"); OrderedJSON.quote(node.name, into: &out); out.append(UInt8(ascii: ","))
+        key("type"); OrderedJSON.quote(node.className, into: &out); out.append(UInt8(ascii: ","))
+        key("output_shape"); out.append(contentsOf: "[null".utf8)
+        for dim in node.output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
+        out.append(contentsOf: "],".utf8)
+        key("params"); int(layer.params); out.append(UInt8(ascii: ","))
+        key("trainable_params"); int(layer.trainableParams); out.append(UInt8(ascii: ","))
+        key("non_trainable_params"); int(layer.nonTrainableParams); out.append(UInt8(ascii: ","))
+        key("macs"); int(layer.macs); out.append(UInt8(ascii: ","))
+        key("inbound")
+        if node.inbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+            out.append(UInt8(ascii: "["))
+            for (i, source) in node.inbound.enumerated() {
+                if i > 0 { out.append(contentsOf: ", ".utf8) }
+                OrderedJSON.quote(stats.model.nodes[source].name, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "\n    }".utf8)
+    }
+
+    static func jsonShape(_ spec: TensorSpec?) -> OrderedJSON {
+        guard let spec else { return .null }
+        return .array([.null] + spec.dims.map { .int(Int64($0)) })
+    }
+
+    static func jsonHeader(_ stats: ModelStatistics) -> [(String, OrderedJSON)] {
         let model = stats.model
-        func shape(_ spec: TensorSpec?) -> OrderedJSON {
-            guard let spec else { return .null }
-            return .array([.null] + spec.dims.map { .int(Int64($0)) })
-        }
         func shapes(_ specs: [TensorSpec]) -> OrderedJSON {
-            specs.count == 1 ? shape(specs.first) : .array(specs.map(shape))
+            specs.count == 1 ? jsonShape(specs.first) : .array(specs.map(jsonShape))
         }
-        let layers: [OrderedJSON] = zip(model.nodes, stats.layers).map { node, layer in
-            .object([
-                ("name", .string(node.name)),
-                ("type", .string(node.className)),
-                ("output_shape", shape(node.output)),
-                ("params", .int(layer.params)),
-                ("trainable_params", .int(layer.trainableParams)),
-                ("non_trainable_params", .int(layer.nonTrainableParams)),
-                ("macs", .int(layer.macs)),
-                ("inbound", .array(node.inbound.map { .string(model.nodes[$0].name) })),
-            ])
-        }
-        return .object([
+        return [
             ("model", .string(model.name)),
             ("input_shape", shapes(model.inputSpecs)),
             ("output_shape", shapes(model.outputSpecs)),
@@ -189,7 +239,20 @@ public enum SummaryReport {
             ("non_trainable_params", .int(stats.nonTrainableParams)),
             ("total_macs", .int(stats.totalMACs)),
             ("warnings", .array(stats.warnings.map(OrderedJSON.string))),
-            ("layers", .array(layers)),
+        ]
+    }
+
+    static func jsonLayer(_ index: Int, _ stats: ModelStatistics) -> OrderedJSON {
+        let node = stats.model.nodes[index], layer = stats.layers[index]
+        return .object([
+            ("name", .string(node.name)),
+            ("type", .string(node.className)),
+            ("output_shape", jsonShape(node.output)),
+            ("params", .int(layer.params)),
+            ("trainable_params", .int(layer.trainableParams)),
+            ("non_trainable_params", .int(layer.nonTrainableParams)),
+            ("macs", .int(layer.macs)),
+            ("inbound", .array(node.inbound.map { .string(stats.model.nodes[$0].name) })),
         ])
     }
 }

@@ -140,12 +140,14 @@ import Testing
         #expect(Self.contents(chart) == "old chart")
     }
 
+    /// `/dev/stdout` is checked through the library only: a build without this rule, run as root, would replace
+    /// the machine's /dev/stdout link with a regular file.
     @Test func dashAndDevStdoutAreStandardOutput() throws {
-        for path in ["-", "/dev/stdout"] {
-            let result = try CLI.run(["summary", "mobilenet", "--format", "csv", "-o", path])
-            #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.hasPrefix("name,type,output_shape,"))
-        }
+        #expect(try OutputFile.target("/dev/stdout", inputs: []) == .standardOutput)
+        #expect(try OutputFile.target("-", inputs: []) == .standardOutput)
+        let result = try CLI.run(["summary", "mobilenet", "--format", "csv", "-o", "-"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("name,type,output_shape,"))
     }
 
     /// `netviz summary > /dev/full`: the failed write is an error with exit status 1.

@@ -1,11 +1,48 @@
+import Foundation
 import NetViz
 
-/// libFuzzer entry point: any bytes as a Keras file (a `.keras` archive when they start with a ZIP signature,
-/// config JSON otherwise). Importing, counting and rendering must either succeed or throw a NetVizError —
-/// a crash, trap, hang or sanitizer report is a bug.
+/// Which reader a run exercises (`NETVIZ_FUZZ_TARGET`, set by run.sh): one libFuzzer target per format reader, so
+/// each gets its own corpus and coverage.
+enum FuzzTarget: String, CaseIterable {
+    /// Keras JSON configs and `.keras` archives (by their ZIP signature).
+    case keras
+    /// `.safetensors` weight files (verify --weights).
+    case safetensors
+    /// `.npy` arrays (verify --input).
+    case npy
+
+    static let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["NETVIZ_FUZZ_TARGET"] ?? "") ?? .keras
+}
+
+/// libFuzzer entry point: any bytes through the selected reader. Reading (and, for models, counting and the
+/// summary) must either succeed or throw a NetVizError — a crash, trap, hang or sanitizer report is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    do {
+        switch FuzzTarget.selected {
+        case .keras: try fuzzKeras(bytes)
+        case .safetensors:
+            let tensors = try SafeTensors.decode(Data(bytes), path: "fuzz-input")
+            // What verify does next with them: re-encode and decode again, which must round-trip.
+            guard try SafeTensors.decode(SafeTensors.encode(tensors), path: "again").count == tensors.count else {
+                fatalError("safetensors did not round-trip")
+            }
+        case .npy:
+            let tensor = try NumPyFile.decode(Data(bytes), path: "fuzz-input")
+            guard try NumPyFile.decode(NumPyFile.encode(tensor), path: "again").shape == tensor.shape else {
+                fatalError(".npy did not round-trip")
+            }
+        }
+    } catch is NetVizError {
+    } catch {
+        // Only NetVizError may escape a reader; anything else is a bug worth a crash report.
+        fatalError("non-NetVizError escaped: \(error)")
+    }
+    return 0
+}
+
+func fuzzKeras(_ bytes: [UInt8]) throws {
     for allowUnknown in [false, true] {
         var options = KerasImportOptions()
         options.allowUnknown = allowUnknown
@@ -15,13 +52,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let stats = try ModelStatistics(imported.model)
             _ = try SummaryReport.render(stats)
             _ = try ModelStatistics(imported.model.expandingNested())
-        } catch is NetVizError {
-        } catch {
-            // Only NetVizError may escape the importer; anything else is a bug worth a crash report.
-            fatalError("non-NetVizError escaped: \(error)")
-        }
+        } catch is NetVizError {}
     }
-    return 0
 }
 
 /// SwiftPM links an executable's entry point as `<module>_main` (with `main` aliased to it), which would hide
