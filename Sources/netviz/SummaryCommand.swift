@@ -50,6 +50,8 @@ struct SummaryCommand: ParsableCommand {
         let stats = try ModelStatistics(source.load(expandNested: expandNested))
         if byType {
             try output.emit(CostBreakdown.report(stats), inputs: [source.model])
+        } else if options.format == .json {
+            try output.write(inputs: [source.model]) { try SummaryReport.writeJSON(stats, $0) }
         } else {
             try output.write(SummaryReport.render(stats, options: options), inputs: [source.model])
         }

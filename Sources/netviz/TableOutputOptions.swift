@@ -43,6 +43,11 @@ struct TableOutputOptions: ParsableArguments {
         try write(text, inputs: inputs)
     }
 
+    /// Output handed over in pieces as it is made (JSON of a very large model).
+    func write(inputs: [String], _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        if let output { try OutputFile.write(to: output, inputs: inputs, produce) } else { try OutputFile.writeStandardOutput(produce) }
+    }
+
     func write(_ text: String, inputs: [String]) throws {
         if let output { try OutputFile.write(text, to: output, inputs: inputs) } else { try OutputFile.writeStandardOutput(text) }
     }

@@ -27,41 +27,47 @@ public enum OutputFile {
         _ = try target(path, inputs: inputs)
     }
 
-    /// A string's UTF-8 is written from its own storage (a million-layer JSON summary is not copied again).
+    /// A string's UTF-8 is written from its own storage, not copied again.
     public static func write(_ text: String, to path: String, inputs: [String] = []) throws {
         var text = text
-        try text.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path, inputs: inputs) }
+        try text.withUTF8 { buffer in try write(to: path, inputs: inputs) { try $0(UnsafeRawBufferPointer(buffer)) } }
     }
 
     public static func write(_ data: Data, to path: String, inputs: [String] = []) throws {
-        try data.withUnsafeBytes { try write($0, to: path, inputs: inputs) }
+        try data.withUnsafeBytes { buffer in try write(to: path, inputs: inputs) { try $0(buffer) } }
     }
 
-    static func write(_ data: UnsafeRawBufferPointer, to path: String, inputs: [String]) throws {
+    /// Bytes handed over in pieces as `produce` makes them (`summary --format json` of a million layers is never
+    /// held whole), with the same guarantees: a regular file appears only once `produce` has finished.
+    public static func write(
+        to path: String, inputs: [String] = [], _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         switch try target(path, inputs: inputs) {
-        case .standardOutput: try writeStandardOutput(data)
+        case .standardOutput: try writeStandardOutput(produce)
         case .special(let resolved):
             let fd = open(resolved, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw failure(path, errno) }
             defer { close(fd) }
-            if let error = writeAll(fd, data) { throw failure(path, error) }
-        case .regular(let resolved): try replace(resolved, with: data, reportedAs: path)
+            try produce { if let error = writeAll(fd, $0) { throw failure(path, error) } }
+        case .regular(let resolved): try replace(resolved, reportedAs: path, produce)
         }
     }
 
     /// Standard output, with a failed write (`> /dev/full`, a closed pipe) an error rather than ignored.
     public static func writeStandardOutput(_ data: Data) throws {
-        try data.withUnsafeBytes { try writeStandardOutput($0) }
+        try data.withUnsafeBytes { buffer in try writeStandardOutput { try $0(buffer) } }
     }
 
     public static func writeStandardOutput(_ text: String) throws {
         var text = text
-        try text.withUTF8 { try writeStandardOutput(UnsafeRawBufferPointer($0)) }
+        try text.withUTF8 { buffer in try writeStandardOutput { try $0(UnsafeRawBufferPointer(buffer)) } }
     }
 
-    static func writeStandardOutput(_ data: UnsafeRawBufferPointer) throws {
-        if let error = writeAll(STDOUT_FILENO, data) {
-            throw NetVizError.file(path: "standard output", message: "cannot write: \(String(cString: strerror(error)))")
+    public static func writeStandardOutput(_ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        try produce { buffer in
+            if let error = writeAll(STDOUT_FILENO, buffer) {
+                throw NetVizError.file(path: "standard output", message: "cannot write: \(String(cString: strerror(error)))")
+            }
         }
     }
 
@@ -116,7 +122,9 @@ public enum OutputFile {
 
     // MARK: Writing a regular file whole
 
-    static func replace(_ path: String, with data: UnsafeRawBufferPointer, reportedAs shown: String) throws {
+    static func replace(
+        _ path: String, reportedAs shown: String, _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws {
         let folder = { let d = (path as NSString).deletingLastPathComponent; return d.isEmpty ? "." : d }()
         var existing = stat()
         let mode: mode_t = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666 & ~currentUmask()
@@ -138,7 +146,12 @@ public enum OutputFile {
             if let named { unlink(named) }
             return failure(shown, error)
         }
-        if let error = writeAll(fd, data) { throw fail(error) }
+        do {
+            try produce { if let error = writeAll(fd, $0) { throw fail(error) } }
+        } catch {
+            if let named { unlink(named) }  // a failure while producing: nothing is left behind either
+            throw error
+        }
         if fchmod(fd, mode) != 0 || fsync(fd) != 0 { throw fail(errno) }
         if named == nil {
             // Give the unnamed file a name only now that it is complete.

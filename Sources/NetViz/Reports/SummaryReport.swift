@@ -163,11 +163,26 @@ public enum SummaryReport {
         .object(jsonHeader(stats) + [("layers", .array(stats.model.nodes.indices.map { jsonLayer($0, stats) }))])
     }
 
-    /// `json(stats).rendered()`, byte for byte, written a layer at a time into one buffer: a 1,000,000-layer
-    /// summary never holds the whole tree of values (which took 8.7 s and a gigabyte).
+    /// `json(stats).rendered()`, byte for byte, as one string.
     static func jsonText(_ stats: ModelStatistics) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(4096 + 320 * stats.model.nodes.count)
+        writeJSON(stats) { out.append(contentsOf: $0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `json(stats).rendered()` and a newline, byte for byte, handed to `emit` in pieces of about `chunk` bytes as
+    /// it is written, a layer at a time: a 1,000,000-layer summary never holds its whole text or tree of values
+    /// (which took 8.7 s and a gigabyte). `--format json` writes its output this way.
+    public static func writeJSON(
+        _ stats: ModelStatistics, chunk: Int = 1 << 16, _ emit: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + 4096)
+        func flush(_ force: Bool = false) throws {
+            guard force || out.count >= chunk else { return }
+            try out.withUnsafeBytes(emit)
+            out.removeAll(keepingCapacity: true)
+        }
         out.append(UInt8(ascii: "{"))
         for (key, value) in jsonHeader(stats) {
             out.append(contentsOf: "\n  ".utf8)
@@ -175,6 +190,7 @@ public enum SummaryReport {
             out.append(contentsOf: ": ".utf8)
             value.write(to: &out, indent: 1)
             out.append(UInt8(ascii: ","))
+            try flush()
         }
         out.append(contentsOf: "\n  \"layers\": ".utf8)
         if stats.model.nodes.isEmpty { out.append(contentsOf: "[]".utf8) } else {
@@ -182,11 +198,12 @@ public enum SummaryReport {
             for index in stats.model.nodes.indices {
                 out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
                 writeLayer(index, stats, to: &out)
+                try flush()
             }
             out.append(contentsOf: "\n  ]".utf8)
         }
         out.append(contentsOf: "\n}\n".utf8)
-        return String(decoding: out, as: UTF8.self)
+        try flush(true)
     }
 
     /// `jsonLayer(index, stats).write(to:indent: 2)` without building the value first (the hot loop at 1M layers).

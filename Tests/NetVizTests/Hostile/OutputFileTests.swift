@@ -25,6 +25,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
     }
 
+    /// Output handed over in pieces: a failure halfway leaves neither the file nor a temporary.
+    @Test func failureWhileProducingLeavesNothing() throws {
+        let dir = try Self.folder()
+        #expect(throws: NetVizError.graph("stopped")) {
+            try OutputFile.write(to: dir + "/half.json") { emit in
+                try Data("{\"layers\": [".utf8).withUnsafeBytes { try emit($0) }
+                throw NetVizError.graph("stopped")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
+        try OutputFile.write(to: dir + "/whole.json") { emit in
+            for piece in ["[", "1", "]"] { try Data(piece.utf8).withUnsafeBytes { try emit($0) } }
+        }
+        #expect(Self.contents(dir + "/whole.json") == "[1]")
+    }
+
     /// A killed run of the pid-named fallback leaves `.out.txt.netviz-<pid>.tmp`; the next write removes it.
     @Test func staleTemporaryOfADeadProcessIsRemoved() throws {
         let dir = try Self.folder()
