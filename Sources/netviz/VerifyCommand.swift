@@ -84,7 +84,7 @@ final class ProgressBar {
         guard enabled, DispatchTime.now().uptimeNanoseconds - start > 1_000_000_000, total > 0 else { return }
         let width = 30, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(name.prefix(30))\u{1B}[K".utf8))
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(UntrustedText.terminal(String(name.prefix(30))))\u{1B}[K".utf8))
         drawn = true
     }
 

@@ -129,6 +129,8 @@ final class NameScope {
     /// near n log n: merging the smaller scope into the larger one keeps 10,000 merged inputs linear-ish).
     private(set) var size = 0
     private(set) var copied = 0
+    /// Whether another scope was merged into this one (its names may then differ from `Model.uniqueNames`).
+    private(set) var merged = false
 
     var root: NameScope {
         var scope = self
@@ -145,6 +147,7 @@ final class NameScope {
         large.names.merge(small.names)
         large.size += small.size
         large.copied += small.copied + small.size
+        large.merged = true
         small.names = NameAllocator()
         small.forward = large
     }

@@ -195,10 +195,15 @@ public enum SummaryReport {
         out.append(contentsOf: "\n  \"layers\": ".utf8)
         if stats.model.nodes.isEmpty { out.append(contentsOf: "[]".utf8) } else {
             out.append(UInt8(ascii: "["))
-            for index in stats.model.nodes.indices {
-                out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
-                writeLayer(index, stats, to: &out)
-                try flush()
+            // Read in place: copying each Node and its statistics out of the arrays costs a dozen retains a layer.
+            try stats.model.nodes.withUnsafeBufferPointer { nodes in
+                try stats.layers.withUnsafeBufferPointer { layers in
+                    for index in nodes.indices {
+                        out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
+                        writeLayer(index, nodes, layers, to: &out)
+                        try flush()
+                    }
+                }
             }
             out.append(contentsOf: "\n  ]".utf8)
         }
@@ -207,8 +212,10 @@ public enum SummaryReport {
     }
 
     /// `jsonLayer(index, stats).write(to:indent: 2)` without building the value first (the hot loop at 1M layers).
-    static func writeLayer(_ index: Int, _ stats: ModelStatistics, to out: inout [UInt8]) {
-        let node = stats.model.nodes[index], layer = stats.layers[index]
+    static func writeLayer(
+        _ index: Int, _ nodes: UnsafeBufferPointer<Node>, _ layers: UnsafeBufferPointer<LayerStatistics>,
+        to out: inout [UInt8]
+    ) {
         func key(_ name: StaticString) {
             out.append(contentsOf: "\n      \"".utf8)
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
@@ -216,21 +223,21 @@ public enum SummaryReport {
         }
         func int(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
         out.append(UInt8(ascii: "{"))
-        key("name"); OrderedJSON.quote(node.name, into: &out); out.append(UInt8(ascii: ","))
-        key("type"); OrderedJSON.quote(node.className, into: &out); out.append(UInt8(ascii: ","))
+        key("name"); OrderedJSON.quote(nodes[index].name, into: &out); out.append(UInt8(ascii: ","))
+        key("type"); OrderedJSON.quote(nodes[index].className, into: &out); out.append(UInt8(ascii: ","))
         key("output_shape"); out.append(contentsOf: "[null".utf8)
-        for dim in node.output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
+        for dim in nodes[index].output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
         out.append(contentsOf: "],".utf8)
-        key("params"); int(layer.params); out.append(UInt8(ascii: ","))
-        key("trainable_params"); int(layer.trainableParams); out.append(UInt8(ascii: ","))
-        key("non_trainable_params"); int(layer.nonTrainableParams); out.append(UInt8(ascii: ","))
-        key("macs"); int(layer.macs); out.append(UInt8(ascii: ","))
+        key("params"); int(layers[index].params); out.append(UInt8(ascii: ","))
+        key("trainable_params"); int(layers[index].trainableParams); out.append(UInt8(ascii: ","))
+        key("non_trainable_params"); int(layers[index].nonTrainableParams); out.append(UInt8(ascii: ","))
+        key("macs"); int(layers[index].macs); out.append(UInt8(ascii: ","))
         key("inbound")
-        if node.inbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+        if nodes[index].inbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
             out.append(UInt8(ascii: "["))
-            for (i, source) in node.inbound.enumerated() {
+            for (i, source) in nodes[index].inbound.enumerated() {
                 if i > 0 { out.append(contentsOf: ", ".utf8) }
-                OrderedJSON.quote(stats.model.nodes[source].name, into: &out)
+                OrderedJSON.quote(nodes[source].name, into: &out)
             }
             out.append(UInt8(ascii: "]"))
         }

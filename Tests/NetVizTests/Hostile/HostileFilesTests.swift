@@ -136,3 +136,22 @@ import Testing
         #expect(stats.warnings.count == 2)
     }
 }
+
+@Suite struct NamingShortcutTests {
+    /// A single-scope graph keeps its build-time names, which are exactly what `Model.uniqueNames` gives.
+    @Test(arguments: ["mobilenet", "mobilenet-article", "conv-mobilenet"])
+    func buildTimeNamesEqualSettledNames(model: String) throws {
+        let built = try Zoo.build(model)
+        #expect(try Model.uniqueNames(built.nodes.map(\.layer)) == built.nodes.map(\.name))
+    }
+
+    /// A dead branch took a number while building: the model settles its names again (dense, not dense_1).
+    @Test func deadBranchFallsBackToSettledNames() throws {
+        let input = try Input(shape: [4])
+        _ = try Dense(units: 2)(input)  // never reaches the output
+        let kept = try Dense(units: 3)(input)
+        let model = try Model(inputs: [input], outputs: [kept])
+        #expect(kept.layerName == "dense_1")
+        #expect(model.nodes.map(\.name) == ["input_layer", "dense"])
+    }
+}
