@@ -41,6 +41,20 @@ import Testing
         #expect(Self.contents(dir + "/whole.json") == "[1]")
     }
 
+    /// While the bytes are being written the temporary has no name (O_TMPFILE), so `kill -9` at that moment leaves
+    /// nothing beside the output (it left `*.tmp` files).
+    @Test func nothingIsNamedWhileWriting() throws {
+        let dir = try Self.folder()
+        try OutputFile.write("old", to: dir + "/out.txt")
+        var seen: [String] = []
+        try OutputFile.write(to: dir + "/out.txt") { emit in
+            try Data("new".utf8).withUnsafeBytes { try emit($0) }
+            seen = try FileManager.default.contentsOfDirectory(atPath: dir)
+        }
+        #expect(seen == ["out.txt"])
+        #expect(Self.contents(dir + "/out.txt") == "new")
+    }
+
     /// A killed run of the pid-named fallback leaves `.out.txt.netviz-<pid>.tmp`; the next write removes it.
     @Test func staleTemporaryOfADeadProcessIsRemoved() throws {
         let dir = try Self.folder()
