@@ -43,7 +43,8 @@ bench-smoke: deps
 clean:
 	rm -rf .build
 
-# libFuzzer run of the Keras importer (Tools/fuzz, a separate package: never part of `swift test`).
-# FUZZ_SECONDS=600 make fuzz for a longer run.
+# libFuzzer runs of every format reader: Keras JSON and archives, safetensors, npy (Tools/fuzz, a separate package:
+# never part of `swift test`).
+# FUZZ_SECONDS=600 make fuzz for a longer run (each reader that long); FUZZ_TARGETS=npy for one.
 fuzz:
 	bash Tools/fuzz/run.sh

@@ -37,8 +37,13 @@ struct CompareModelsCommand: ParsableCommand {
             let source = ModelSource(name)
             let model = try ModelOptions.load(
                 source, zoo: zoo.zooOptions(alpha: alpha, resolution: resolution), allowUnknown: allowUnknown)
+            // Unknown classes are told on stderr: the comparison table has no place for them.
+            for warning in Lint.unknownClasses(model) {
+                FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8))
+            }
             return try source.located { try ModelStatistics(model) }
         }
+        try output.checkOutputs(inputs: models)
 
         var entries: [ModelComparison.Entry] = []
         if models.count == 1, alphas.count > 1 || resolutions.count > 1 {
@@ -62,7 +67,7 @@ struct CompareModelsCommand: ParsableCommand {
                 entries.append(.init(label: Self.label(name, alpha: alpha, resolution: resolution), stats: stats))
             }
         }
-        try output.emit(ModelComparison.report(entries))
+        try output.emit(ModelComparison.report(entries), inputs: models)
     }
 
     /// `mobilenet`, `mobilenet (α 0.5, 160)` when the options differ from the defaults, or a file's name.
@@ -126,6 +131,7 @@ struct CompareBlockCommand: ParsableCommand {
         block.padding = padding
         block.bias = bias
         block.batchNorm = batchnorm
-        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho))
+        try output.checkOutputs(inputs: [])
+        try output.emit(BlockComparison.report(block, alpha: alpha, rho: rho), inputs: [])
     }
 }

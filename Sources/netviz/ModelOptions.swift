@@ -33,7 +33,7 @@ struct ModelOptions: ParsableArguments {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
         let imported = try source.load(zoo: zoo, options: options)
-        for warning in imported.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        for warning in imported.warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
         return expandNested ? imported.model.expandingNested(indent: indentNested) : imported.model
     }
 }

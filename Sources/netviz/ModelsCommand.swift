@@ -6,8 +6,7 @@ struct ModelsCommand: ParsableCommand {
 
     func run() throws {
         let width = Zoo.names.map(\.count).max() ?? 0
-        for entry in Zoo.entries {
-            print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.summary)
-        }
+        try OutputFile.writeStandardOutput(
+            Zoo.entries.map { $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary + "\n" }.joined())
     }
 }

@@ -22,10 +22,18 @@ struct NetVizCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code.isSuccess { Self.exit(withError: error) }
-            let full = Flags.describe(error) ?? message(for: error)
-            let message = full.split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(terminalLine(error))\n".utf8))
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+extension NetVizCommand {
+    /// The error as one terminal-safe line: netviz's own errors whole (a newline from a file is shown as `\n`, not
+    /// cut there, so the reason after it survives), argument-parser's first line (its usage text follows).
+    static func terminalLine(_ error: Error) -> String {
+        let text = Flags.describe(error)
+            ?? (error is NetVizError ? "\(error)" : message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+        return Limits.shown(UntrustedText.terminal(text), limit: Limits.messageCharacters)
     }
 }

@@ -86,9 +86,11 @@ struct PlotCommand: ParsableCommand {
             plotFormat = parsed
         }
         try options.validate()
+        try OutputFile.check(output, inputs: [source.model])
         let stats = try source.statistics(expandNested: expandNested, indentNested: false)
         LayoutNotice.print(nodes: Plot.description(stats, options: options).nodes.count, hint: "--collapse-repeats and --fuse draw fewer")
-        let warnings = try Plot.write(stats, options: options, to: output, format: plotFormat)
-        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        // Unknown classes are told once here (summary shows them under its table instead).
+        let warnings = try Lint.unknownClasses(stats.model) + Plot.write(stats, options: options, to: output, format: plotFormat, inputs: [source.model])
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
     }
 }

@@ -19,11 +19,11 @@ struct ReportCommand: ParsableCommand {
         var options = HTMLReportOptions()
         options.fuse = drawing.fuse
         options.title = drawing.title
-        try OutputFile.checkWritable(output)
+        try OutputFile.check(output, inputs: [source.model])
         // Nested models are always expanded: the page draws them as clusters that fold.
         let stats = try source.statistics(expandNested: true, indentNested: false)
         LayoutNotice.print(nodes: stats.model.nodes.count, hint: "--fuse draws fewer")
-        try OutputFile.write(try HTMLReport.render(stats, options: options), to: output)
+        try OutputFile.write(try HTMLReport.render(stats, options: options), to: output, inputs: [source.model])
     }
 }
 

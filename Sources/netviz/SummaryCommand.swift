@@ -46,12 +46,14 @@ struct SummaryCommand: ParsableCommand {
         if output.chart != nil, !byType {
             throw OptionError(flag: "--chart", message: "applies only with --by-type")
         }
-        try output.validateChart()
+        try output.checkOutputs(inputs: [source.model])
         let stats = try source.statistics(expandNested: expandNested)
         if byType {
-            try output.emit(CostBreakdown.report(stats))
+            try output.emit(CostBreakdown.report(stats), inputs: [source.model])
+        } else if options.format == .json {
+            try output.write(inputs: [source.model]) { try SummaryReport.writeJSON(stats, $0) }
         } else {
-            try output.write(SummaryReport.render(stats, options: options))
+            try output.write(SummaryReport.render(stats, options: options), inputs: [source.model])
         }
     }
 }

@@ -25,15 +25,30 @@ struct TableOutputOptions: ParsableArguments {
         }
     }
 
-    /// A comparison table in the chosen format, with its chart when asked for.
-    func emit(_ table: ReportTable) throws {
+    /// Every file this command will write, checked before any is written (a bad `-o` must not leave a new chart).
+    func checkOutputs(inputs: [String]) throws {
         try validateChart()
-        let text = try table.render(format, lineLength: lineLength, ascii: ascii)
-        if let chart { try BarChart(table, columns: ["macs", "params"]).write(to: chart) }
-        try write(text)
+        if let chart { try OutputFile.check(chart, inputs: inputs) }
+        if let output { try OutputFile.check(output, inputs: inputs) }
+        if let chart, let output, OutputFile.followLinks(chart) == OutputFile.followLinks(output) {
+            throw OptionError(flag: "--chart", message: "names the same file as -o: \(output)")
+        }
     }
 
-    func write(_ text: String) throws {
-        if let output { try OutputFile.write(text, to: output) } else { print(text, terminator: "") }
+    /// A comparison table in the chosen format, with its chart when asked for.
+    func emit(_ table: ReportTable, inputs: [String]) throws {
+        try checkOutputs(inputs: inputs)
+        let text = try table.render(format, lineLength: lineLength, ascii: ascii)
+        if let chart { try BarChart(table, columns: ["macs", "params"]).write(to: chart, inputs: inputs) }
+        try write(text, inputs: inputs)
+    }
+
+    /// Output handed over in pieces as it is made (JSON of a very large model).
+    func write(inputs: [String], _ produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        if let output { try OutputFile.write(to: output, inputs: inputs, produce) } else { try OutputFile.writeStandardOutput(produce) }
+    }
+
+    func write(_ text: String, inputs: [String]) throws {
+        if let output { try OutputFile.write(text, to: output, inputs: inputs) } else { try OutputFile.writeStandardOutput(text) }
     }
 }

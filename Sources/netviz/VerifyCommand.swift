@@ -32,15 +32,12 @@ struct VerifyCommand: ParsableCommand {
     var reference = false
 
     func run() throws {
+        let inputFiles = [source.model] + [weights, input].compactMap { $0 }
+        if let output { try OutputFile.check(output, inputs: inputFiles) }
         let model = try source.load()
-        // Every weight and the largest activations live in memory at once: refuse what cannot fit, before allocating.
+        // Refused before weights are read; checked again with the input's batch.
         let stats = try source.modelSource.located { try ModelStatistics(model) }
-        let limit: Int64 = 1 << 30  // elements (4 GiB of Float32)
-        let largest = stats.layers.map { $0.activationBytes / 4 }.max() ?? 0
-        guard stats.totalParams <= limit, largest <= limit else {
-            throw OptionError(
-                flag: "verify", message: "model '\(model.name)' has \(stats.totalParams) params and activations of up to \(largest) elements; verify runs models up to \(limit) of each")
-        }
+        try Verifier.checkSize(stats, batch: 1)
         var store: WeightStore
         if let weights {
             store = WeightStore(tensors: try SafeTensors.read(path: weights))
@@ -59,6 +56,7 @@ struct VerifyCommand: ParsableCommand {
                 throw NetVizError.file(
                     path: input, message: "input has shape \(tensor.shapeDescription), model '\(model.name)' takes \(spec) (batch >= 1)")
             }
+            try Verifier.checkSize(stats, batch: tensor.shape[0])
             inputs = [tensor]
         } else {
             inputs = model.inputIndices.map { SeededInit.input(name: model.nodes[$0].name, spec: model.nodes[$0].output, seed: seed) }
@@ -69,9 +67,9 @@ struct VerifyCommand: ParsableCommand {
             progress: bar.update)
         bar.finish()
         if let output, report.passed, let first = report.outputs.first {
-            try OutputFile.write(NumPyFile.encode(first), to: output)
+            try OutputFile.write(NumPyFile.encode(first), to: output, inputs: inputFiles)
         }
-        print(report.text(), terminator: "")
+        try OutputFile.writeStandardOutput(report.text())
         if !report.passed { throw ExitCode(1) }
     }
 }
@@ -86,7 +84,7 @@ final class ProgressBar {
         guard enabled, DispatchTime.now().uptimeNanoseconds - start > 1_000_000_000, total > 0 else { return }
         let width = 30, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(name.prefix(30))\u{1B}[K".utf8))
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) \(UntrustedText.terminal(String(name.prefix(30))))\u{1B}[K".utf8))
         drawn = true
     }
 

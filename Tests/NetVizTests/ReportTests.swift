@@ -23,6 +23,18 @@ import Testing
         #expect(text.contains(" Total MACs: \(NumberFormat.decimal(macs))\n"))
     }
 
+    /// The JSON written a layer at a time is the tree's rendering, byte for byte.
+    @Test func streamedJSONEqualsTheTree() throws {
+        for stats in try Self.zooModels.map({ try ModelStatistics(Zoo.build($0)) }) + [try HostileModel.build()] {
+            var options = SummaryOptions()
+            options.format = .json
+            #expect(try SummaryReport.render(stats, options: options) == SummaryReport.json(stats).rendered() + "\n")
+        }
+        let input = try Input(shape: [2])
+        let lone = try ModelStatistics(Model(inputs: [input], outputs: [input]))
+        #expect(SummaryReport.jsonText(lone) == SummaryReport.json(lone).rendered() + "\n")
+    }
+
     @Test func jsonHasExactlyTheDocumentedKeys() throws {
         let stats = try ModelStatistics(Zoo.build("mobilenet"))
         let text = SummaryReport.json(stats).rendered()

@@ -1,21 +1,47 @@
 #!/usr/bin/env bash
-# make fuzz: builds the libFuzzer target and runs it for FUZZ_SECONDS (default 60) on a seed corpus of real configs.
-# Crashes are written to Tools/fuzz/artifacts/ and fail the run.
+# make fuzz: builds the libFuzzer target and runs it over every format reader netviz has (the recognisers, Keras JSON
+# and archives, the ONNX message reader,
+# safetensors, npy), FUZZ_SECONDS each (default 60), each on its own seed corpus of real files.
+# FUZZ_TARGETS="npy" limits the run. Crashes are written to Tools/fuzz/artifacts/<target>- and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-keras onnx safetensors npy}
 flags=(--scratch-path .build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -enable-testing)
 swift build "${flags[@]}" --product netviz-fuzz 2>&1 | tail -3
 bin=$(swift build "${flags[@]}" --show-bin-path)/netviz-fuzz
 fixtures=../../Tests/NetVizTests/Fixtures
-seeds=.build/seeds
-corpus=.build/corpus
-mkdir -p "$seeds" "$corpus" artifacts
-# Seeds: the real configs and archives (kept below 1 MB so mutation stays quick) and the bad inputs.
-find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/bad-input" "$fixtures/formats" "$fixtures/onnx" -type f \
-    \( -name '*.json' -o -name '*.keras' -o -path '*/formats/*' -o -name '*.onnx' \) ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \;
-# Traps are reported by libFuzzer, not Swift's backtracer (which ASan flags itself); lsan.supp names the leaks
-# that are not netviz's.
-export SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$PWD/lsan.supp
-"$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=1048576 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix=artifacts/ -print_final_stats=1 2>&1 | tail -25
+mkdir -p artifacts
+for target in $targets; do
+    seeds=.build/seeds/$target
+    corpus=.build/corpus/$target
+    mkdir -p "$seeds" "$corpus"
+    case $target in
+    # The real configs and archives (kept below 1 MB so mutation stays quick) and the bad inputs.
+    keras) find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/bad-input" "$fixtures/formats" \
+        "$fixtures/fuzz-regressions" -type f \( -name '*.json' -o -name '*.keras' -o -path '*/formats/*' \) \
+        ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \; ;;
+    onnx) find "$fixtures/onnx" -type f -name '*.onnx' -size -300k -exec cp {} "$seeds/" \; ;;
+    safetensors) find "$fixtures/tf" -type f -name '*.safetensors' -size -200k -exec cp --backup=numbered {} "$seeds/" \; ;;
+    # No .npy fixtures are kept: a few small arrays, written the way numpy writes them.
+    npy) python3 - "$seeds" <<'PY'
+import struct, sys
+def npy(path, descr, shape, count, width, fortran="False"):
+    header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape)
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + bytes(count * width))
+npy(sys.argv[1] + "/f4.npy", "<f4", "(2, 3)", 6, 4)
+npy(sys.argv[1] + "/f8.npy", "<f8", "(4,)", 4, 8)
+npy(sys.argv[1] + "/f2.npy", "<f2", "(1, 2, 2, 1)", 4, 2)
+npy(sys.argv[1] + "/scalar.npy", "<f4", "()", 1, 4)
+PY
+    ;;
+    esac
+    echo "== $target: ${seconds}s"
+    # Traps are reported by libFuzzer, not Swift's backtracer (which ASan flags itself); lsan.supp names the leaks
+    # that are not netviz's.
+    export SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$PWD/lsan.supp
+    NETVIZ_FUZZ_TARGET=$target "$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=1048576 -timeout=10 \
+        -rss_limit_mb=2048 -artifact_prefix="artifacts/$target-" -print_final_stats=1 2>&1 | tail -12
+done

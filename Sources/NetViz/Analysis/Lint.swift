@@ -16,18 +16,24 @@ public enum Lint {
             if !flagged.contains(node.index), let message = softmaxNotRank2(node) {
                 found.append(message)
             }
-            if let message = unknownLayer(node) {
-                found.append(message)
-            }
         }
-        return found
+        return found + unknownClasses(model)
     }
 
-    /// A class imported with `--allow-unknown`: its counts are missing, so the totals are a lower bound.
-    static func unknownLayer(_ node: Node) -> String? {
-        guard node.className.hasSuffix(", unknown") else { return nil }
-        return "\(node.name) (\(node.className)): unknown Keras class, imported with --allow-unknown as shape-preserving "
-            + "with 0 params and 0 MACs; the totals leave it out"
+    /// Classes imported with `--allow-unknown`, one line per class naming its layers: their counts are missing, so
+    /// the totals are a lower bound. The one report of them (summary shows it; plot and compare print it).
+    public static func unknownClasses(_ model: Model) -> [String] {
+        var layers: [String: [String]] = [:]
+        var order: [String] = []
+        for node in model.nodes where node.className.hasSuffix(", unknown") {
+            let className = String(node.className.dropLast(", unknown".count))
+            if layers[className] == nil { order.append(className) }
+            layers[className, default: []].append("'\(node.name)'")
+        }
+        return order.map { className in
+            "unknown Keras class \(className) (\(Limits.list(layers[className] ?? []))) imported with --allow-unknown as "
+                + "shape-preserving, 0 params and 0 MACs: its counts are missing from the totals"
+        }
     }
 
     /// The article's bug: `data_format='channels_first'` pooling on a tensor that channels_last layers made.

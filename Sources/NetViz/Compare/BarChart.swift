@@ -83,13 +83,14 @@ public struct BarChart: Sendable {
             clusters: [])
     }
 
-    /// Writes the chart as SVG or PNG (from the extension), whole or not at all.
-    public func write(to path: String) throws {
+    /// Writes the chart as SVG or PNG (from the extension), whole or not at all, never over one of `inputs`.
+    public func write(to path: String, inputs: [String] = []) throws {
         let format = try PlotFormat(path: path)
         guard format == .svg || format == .png else {
             throw NetVizError.invalidSetting(name: "chart", message: "must end in .svg or .png, got '\(path)'")
         }
+        try OutputFile.check(path, inputs: inputs)
         let result = try GraphvizRenderer.render(description, format: format, dpi: 96)
-        try OutputFile.write(result.data, to: path)
+        try OutputFile.write(result.data, to: path, inputs: inputs)
     }
 }

@@ -50,7 +50,7 @@ public enum CostBreakdown {
             .number(stats.totalParams > 0 ? 100 : 0, places: 2),
         ])
         table.notes = [
-            "MACs are multiply-accumulates for one sample (FLOPs = 2 x MACs); percentages are rounded to add up to 100.00."
+            "MACs are multiply-accumulates for one sample (FLOPs = 2 x MACs); each percentage is rounded on its own, so a column may sum to 100.01 or 99.99."
         ]
         return table
     }

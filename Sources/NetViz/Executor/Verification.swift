@@ -52,7 +52,8 @@ public struct VerificationReport: Sendable {
         var rows: [[String]] = []
         for check in checks {
             rows.append([
-                "\(check.name) (\(check.className))", LayerCheck.shape(check.actualShape), check.shapeOK ? "ok" : "WRONG",
+                Limits.shown(UntrustedText.terminal("\(check.name) (\(check.className))"), limit: Limits.cellCharacters),
+                LayerCheck.shape(check.actualShape), check.shapeOK ? "ok" : "WRONG",
                 NumberFormat.grouped(check.countedMACs), NumberFormat.grouped(check.predictedMACs),
                 check.paramsOK ? "ok \(NumberFormat.grouped(check.heldParams))" : "WRONG \(NumberFormat.grouped(check.heldParams)) != \(NumberFormat.grouped(check.predictedParams))",
                 check.ok ? "ok" : "FAIL",
@@ -82,12 +83,27 @@ public struct VerificationReport: Sendable {
         let stop = stopped.map { "; then stopped: \($0)" } ?? ""
         let named = failures.prefix(3).map { "'\($0.name)' (\($0.className)): \($0.problems.joined(separator: "; "))" }
         let more = failures.count > 3 ? "; and \(failures.count - 3) more" : ""
-        return "verify: \(failures.count) of \(checks.count) layers FAILED: \(named.joined(separator: "; "))\(more)\(stop)"
+        return UntrustedText.terminal(
+            "verify: \(failures.count) of \(checks.count) layers FAILED: \(named.joined(separator: "; "))\(more)\(stop)")
     }
 }
 
 /// Runs a model on real tensors and checks every layer against `ModelStatistics` (Docs/verification.md).
 public enum Verifier {
+    /// Every weight and the largest activations live in memory at once: refuse what cannot fit before allocating
+    /// (`Limits.verifyElements` params, and batch x elements of the largest layer output).
+    public static func checkSize(_ stats: ModelStatistics, batch: Int) throws {
+        let limit = Limits.verifyElements
+        let largest = try stats.model.nodes.map { try $0.output.elementCount() }.max() ?? 0
+        let (elements, overflow) = largest.multipliedReportingOverflow(by: Int64(max(1, batch)))
+        guard stats.totalParams <= limit, !overflow, elements <= limit else {
+            let batchText = batch > 1 ? "batch \(batch) x " : ""
+            throw NetVizError.graph(
+                "too large for verify: '\(stats.model.name)' has \(stats.totalParams) params and activations of up to "
+                    + "\(batchText)\(largest) elements; verify runs models up to \(limit) of each")
+        }
+    }
+
     /// `progress(done, total, layerName)` is called before each layer runs.
     public static func verify(
         _ model: Model, weights: WeightStore, inputs: [Tensor], executor: Executor = Executor(), keepAll: Bool = false,
@@ -96,6 +112,7 @@ public enum Verifier {
         let stats = try ModelStatistics(model)
         var checks: [LayerCheck] = []
         let batch = inputs.first?.shape.first ?? 1
+        try checkSize(stats, batch: batch)
         let start = DispatchTime.now().uptimeNanoseconds
         progress?(0, model.nodes.count, model.nodes.first?.name ?? "")
         let result: (outputs: [Tensor], all: [Int: Tensor])

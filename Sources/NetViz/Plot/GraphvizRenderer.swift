@@ -114,6 +114,13 @@ enum GraphvizRenderer {
                 gvFreeLayout(context, graph)
                 try layout(context, graph)
                 drawn = pixels(size, dpi: Double(fitted))
+                // Even 1 dpi too large: Cairo would shrink it again and write an empty PNG. Refuse instead.
+                guard drawn.width < cairoLimit, drawn.height < cairoLimit else {
+                    throw NetVizError.graph(
+                        "plot: the PNG would be \(pixels(size, dpi: Double(dpi))) at \(dpi) dpi and \(drawn) even at "
+                            + "\(fitted) dpi, over Cairo's \(cairoLimit)-px limit: use SVG (--format svg) "
+                            + "or --collapse-repeats")
+                }
             }
             pixelSize = drawn
         }
@@ -125,6 +132,7 @@ enum GraphvizRenderer {
             throw failure("Graphviz could not render \(format.rawValue)")
         }
         defer { gvFreeRenderData(buffer) }
+        guard length > 0 else { throw failure("Graphviz drew an empty \(format.rawValue)") }
         return (Data(bytes: buffer, count: Int(length)), pixelSize)
     }
 

@@ -27,7 +27,20 @@ public enum Plot {
         _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), format: PlotFormat
     ) throws -> PlotResult {
         try options.validate()
-        return try GraphvizRenderer.render(description(stats, options: options), format: format, dpi: options.dpi)
+        // Refused before any work when even the nodes alone are too many; after collapsing, by what is left.
+        if !options.collapseRepeats { try checkSize(stats.model.nodes.count, format: format) }
+        let description = description(stats, options: options)
+        try checkSize(description.nodes.count, format: format)
+        return try GraphvizRenderer.render(description, format: format, dpi: options.dpi)
+    }
+
+    /// dot's layout time grows faster than the node count: past `Limits.plotNodes` it would not finish.
+    static func checkSize(_ nodes: Int, format: PlotFormat) throws {
+        guard format.graphvizName != nil, nodes > Limits.plotNodes else { return }
+        throw NetVizError.graph(
+            "plot: \(NumberFormat.grouped(Int64(nodes))) nodes to lay out; netviz draws at most "
+                + "\(NumberFormat.grouped(Int64(Limits.plotNodes))) (Graphviz's layout would not finish): use "
+                + "--collapse-repeats to draw repeated blocks once, or --format dot for the DOT text")
     }
 
     /// A description drawn as it is (benchmarks compare Graphviz settings this way).
@@ -42,15 +55,18 @@ public enum Plot {
     public static let slowLayoutNodes = 2_000
 
     /// Writes the picture to `path` (format from its extension unless given) and returns the warnings.
-    /// The file appears whole or not at all: nothing half-written is left behind on any error.
+    /// The file appears whole or not at all: nothing half-written is left behind on any error. `inputs` are the
+    /// files the model came from, which are never overwritten.
     @discardableResult
     public static func write(
-        _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), to path: String, format: PlotFormat? = nil
+        _ stats: ModelStatistics, options: PlotOptions = PlotOptions(), to path: String, format: PlotFormat? = nil,
+        inputs: [String] = []
     ) throws -> [String] {
         let format = try format ?? PlotFormat(path: path)
-        try OutputFile.checkWritable(path)
+        // Checked before rendering, so a bad path fails at once instead of after a long layout.
+        try OutputFile.check(path, inputs: inputs)
         let result = try render(stats, options: options, format: format)
-        try OutputFile.write(result.data, to: path)
+        try OutputFile.write(result.data, to: path, inputs: inputs)
         return result.warnings
     }
 }

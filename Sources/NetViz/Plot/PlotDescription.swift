@@ -140,7 +140,7 @@ public struct PlotDescription: Sendable, Equatable {
 
 /// Escaping for Graphviz HTML labels (an XML dialect parsed by expat).
 enum HTML {
-    /// `&`, `<`, `>`, quotes as entities; control characters, which XML cannot carry at all, as U+FFFD.
+    /// `&`, `<`, `>`, quotes as entities; characters XML cannot carry at all (`UntrustedText.xmlForbidden`) as U+FFFD.
     static func escape(_ text: String) -> String {
         replacing(text) { scalar in
             switch scalar {
@@ -149,7 +149,7 @@ enum HTML {
             case ">": "&gt;"
             case "\"": "&quot;"
             case "'": "&#39;"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value): "\u{FFFD}"
+            case _ where UntrustedText.xmlForbidden(scalar): "\u{FFFD}"
             default: nil
             }
         }

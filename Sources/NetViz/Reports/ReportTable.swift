@@ -55,16 +55,14 @@ public struct ReportTable: Sendable {
         case .text:
             var table = TextTable(columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
             table.rows = rows.map { $0.map(\.text) }
-            return "\(title)\n" + (try table.render(lineLength: lineLength, ascii: ascii)) + "\n"
-                + notes.map { " " + $0 + "\n" }.joined()
+            return UntrustedText.terminal(title) + "\n" + (try table.render(lineLength: lineLength, ascii: ascii)) + "\n"
+                + notes.map { " " + UntrustedText.terminal($0) + "\n" }.joined()
         case .markdown:
-            func line(_ cells: [String]) -> String {
-                "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-            }
-            var lines = ["**\(title)**", "", line(columns.map(\.title))]
+            let line = UntrustedText.markdownRow
+            var lines = ["**\(UntrustedText.markdown(title))**", "", line(columns.map(\.title))]
             lines.append("|" + columns.map { $0.alignment == .right ? "--:" : "---" }.joined(separator: "|") + "|")
             lines += rows.map { line($0.map(\.text)) }
-            if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
+            if !notes.isEmpty { lines += [""] + notes.map { "- " + UntrustedText.markdown($0) } }
             return lines.joined(separator: "\n") + "\n"
         case .csv:
             var lines = [columns.map(\.key).joined(separator: ",")]
@@ -88,28 +86,16 @@ public struct ReportTable: Sendable {
         case let .string(s): text = s
         case .array, .object: text = value.rendered()
         }
-        return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        return UntrustedText.csv(text)
     }
 }
 
 extension NumberFormat {
-    /// Shares of `values` in percent with `places` decimals that add up to exactly 100 (largest remainder),
-    /// so a breakdown's column visibly sums to its total. All zero gives all zero.
-    public static func percentages(_ values: [Int64], places: Int = 2) -> [Double] {
+    /// Each value's share of the total in percent, exact (JSON keeps it so; text rounds each share on its own, as
+    /// the paper's Table 2 does, so a rounded column may sum to 100.01 or 99.99). All zero gives all zero.
+    public static func percentages(_ values: [Int64]) -> [Double] {
         let total = values.reduce(0.0) { $0 + Double($1) }
         guard total > 0 else { return values.map { _ in 0 } }
-        var unit = 1.0
-        for _ in 0..<places { unit *= 10 }
-        let target = Int((100 * unit).rounded())
-        let exact = values.map { Double($0) / total * 100 * unit }
-        var floors = exact.map { Int($0.rounded(.down)) }
-        var missing = target - floors.reduce(0, +)
-        let order = exact.indices.sorted { (exact[$0] - Double(floors[$0]), $1) > (exact[$1] - Double(floors[$1]), $0) }
-        for index in order where missing > 0 {
-            floors[index] += 1
-            missing -= 1
-        }
-        return floors.map { Double($0) / unit }
+        return values.map { Double($0) / total * 100 }
     }
 }

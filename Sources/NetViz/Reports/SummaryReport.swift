@@ -67,7 +67,7 @@ public enum SummaryReport {
         switch options.format {
         case .text: try text(stats, options: options)
         case .markdown: markdown(stats, options: options)
-        case .json: json(stats).rendered() + "\n"
+        case .json: jsonText(stats)
         case .csv: csv(stats)
         }
     }
@@ -111,21 +111,19 @@ public enum SummaryReport {
         var table = TextTable(
             columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
         table.rows = stats.model.nodes.indices.map { i in columns.map { cell($0, i, stats) } }
-        var out = "Model: \"\(stats.model.name)\"\n"
+        var out = "Model: \"\(UntrustedText.terminal(stats.model.name))\"\n"
         out += try table.render(lineLength: options.lineLength, ascii: options.ascii) + "\n"
         out += footer(stats).map { " " + $0 + "\n" }.joined()
         if !stats.warnings.isEmpty {
-            out += "Warnings:\n" + stats.warnings.map { " - " + $0 + "\n" }.joined()
+            out += "Warnings:\n" + stats.warnings.map { " - " + UntrustedText.terminal($0) + "\n" }.joined()
         }
         return out
     }
 
     public static func markdown(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) -> String {
         let columns = options.resolvedColumns(for: stats.model)
-        func row(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-        }
-        var lines = ["**Model: \"\(stats.model.name)\"**", ""]
+        let row = UntrustedText.markdownRow
+        var lines = ["**Model: \"\(UntrustedText.markdown(stats.model.name))\"**", ""]
         lines.append(row(columns.map(\.title)))
         lines.append(
             "|" + columns.map {
@@ -139,17 +137,13 @@ public enum SummaryReport {
         lines.append("")
         lines += footer(stats).map { "- " + $0 }
         if !stats.warnings.isEmpty {
-            lines += ["", "**Warnings:**", ""] + stats.warnings.map { "- " + $0 }
+            lines += ["", "**Warnings:**", ""] + stats.warnings.map { "- " + UntrustedText.markdown($0) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Machine-readable: one row per layer with every count; inbound layer names separated by spaces.
     public static func csv(_ stats: ModelStatistics) -> String {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
         var lines = [
             "name,type,output_shape,params,trainable_params,non_trainable_params,macs,activation_bytes,inbound"
         ]
@@ -159,34 +153,108 @@ public enum SummaryReport {
                 String(layer.trainableParams), String(layer.nonTrainableParams), String(layer.macs),
                 String(layer.activationBytes), node.inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
             ]
-            lines.append(cells.map(field).joined(separator: ","))
+            lines.append(cells.map(UntrustedText.csv).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The JSON other tools rely on; keys exactly as documented in Docs/cli.md.
     public static func json(_ stats: ModelStatistics) -> OrderedJSON {
+        .object(jsonHeader(stats) + [("layers", .array(stats.model.nodes.indices.map { jsonLayer($0, stats) }))])
+    }
+
+    /// `json(stats).rendered()`, byte for byte, as one string.
+    static func jsonText(_ stats: ModelStatistics) -> String {
+        var out: [UInt8] = []
+        writeJSON(stats) { out.append(contentsOf: $0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `json(stats).rendered()` and a newline, byte for byte, handed to `emit` in pieces of about `chunk` bytes as
+    /// it is written, a layer at a time: a 1,000,000-layer summary never holds its whole text or tree of values
+    /// (which took 8.7 s and a gigabyte). `--format json` writes its output this way.
+    public static func writeJSON(
+        _ stats: ModelStatistics, chunk: Int = 1 << 16, _ emit: (UnsafeRawBufferPointer) throws -> Void
+    ) rethrows {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + 4096)
+        func flush(_ force: Bool = false) throws {
+            guard force || out.count >= chunk else { return }
+            try out.withUnsafeBytes(emit)
+            out.removeAll(keepingCapacity: true)
+        }
+        out.append(UInt8(ascii: "{"))
+        for (key, value) in jsonHeader(stats) {
+            out.append(contentsOf: "\n  ".utf8)
+            OrderedJSON.quote(key, into: &out)
+            out.append(contentsOf: ": ".utf8)
+            value.write(to: &out, indent: 1)
+            out.append(UInt8(ascii: ","))
+            try flush()
+        }
+        out.append(contentsOf: "\n  \"layers\": ".utf8)
+        if stats.model.nodes.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+            out.append(UInt8(ascii: "["))
+            // Read in place: copying each Node and its statistics out of the arrays costs a dozen retains a layer.
+            try stats.model.nodes.withUnsafeBufferPointer { nodes in
+                try stats.layers.withUnsafeBufferPointer { layers in
+                    for index in nodes.indices {
+                        out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
+                        writeLayer(index, nodes, layers, to: &out)
+                        try flush()
+                    }
+                }
+            }
+            out.append(contentsOf: "\n  ]".utf8)
+        }
+        out.append(contentsOf: "\n}\n".utf8)
+        try flush(true)
+    }
+
+    /// `jsonLayer(index, stats).write(to:indent: 2)` without building the value first (the hot loop at 1M layers).
+    static func writeLayer(
+        _ index: Int, _ nodes: UnsafeBufferPointer<Node>, _ layers: UnsafeBufferPointer<LayerStatistics>,
+        to out: inout [UInt8]
+    ) {
+        func key(_ name: StaticString) {
+            out.append(contentsOf: "\n      \"".utf8)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: "\": ".utf8)
+        }
+        func int(_ value: Int64) { out.append(contentsOf: String(value).utf8) }
+        out.append(UInt8(ascii: "{"))
+        key("name"); OrderedJSON.quote(nodes[index].name, into: &out); out.append(UInt8(ascii: ","))
+        key("type"); OrderedJSON.quote(nodes[index].className, into: &out); out.append(UInt8(ascii: ","))
+        key("output_shape"); out.append(contentsOf: "[null".utf8)
+        for dim in nodes[index].output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
+        out.append(contentsOf: "],".utf8)
+        key("params"); int(layers[index].params); out.append(UInt8(ascii: ","))
+        key("trainable_params"); int(layers[index].trainableParams); out.append(UInt8(ascii: ","))
+        key("non_trainable_params"); int(layers[index].nonTrainableParams); out.append(UInt8(ascii: ","))
+        key("macs"); int(layers[index].macs); out.append(UInt8(ascii: ","))
+        key("inbound")
+        if nodes[index].inbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+            out.append(UInt8(ascii: "["))
+            for (i, source) in nodes[index].inbound.enumerated() {
+                if i > 0 { out.append(contentsOf: ", ".utf8) }
+                OrderedJSON.quote(nodes[source].name, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "\n    }".utf8)
+    }
+
+    static func jsonShape(_ spec: TensorSpec?) -> OrderedJSON {
+        guard let spec else { return .null }
+        return .array([.null] + spec.dims.map { .int(Int64($0)) })
+    }
+
+    static func jsonHeader(_ stats: ModelStatistics) -> [(String, OrderedJSON)] {
         let model = stats.model
-        func shape(_ spec: TensorSpec?) -> OrderedJSON {
-            guard let spec else { return .null }
-            return .array([.null] + spec.dims.map { .int(Int64($0)) })
-        }
         func shapes(_ specs: [TensorSpec]) -> OrderedJSON {
-            specs.count == 1 ? shape(specs.first) : .array(specs.map(shape))
+            specs.count == 1 ? jsonShape(specs.first) : .array(specs.map(jsonShape))
         }
-        let layers: [OrderedJSON] = zip(model.nodes, stats.layers).map { node, layer in
-            .object([
-                ("name", .string(node.name)),
-                ("type", .string(node.className)),
-                ("output_shape", shape(node.output)),
-                ("params", .int(layer.params)),
-                ("trainable_params", .int(layer.trainableParams)),
-                ("non_trainable_params", .int(layer.nonTrainableParams)),
-                ("macs", .int(layer.macs)),
-                ("inbound", .array(node.inbound.map { .string(model.nodes[$0].name) })),
-            ])
-        }
-        return .object([
+        return [
             ("model", .string(model.name)),
             ("input_shape", shapes(model.inputSpecs)),
             ("output_shape", shapes(model.outputSpecs)),
@@ -195,7 +263,20 @@ public enum SummaryReport {
             ("non_trainable_params", .int(stats.nonTrainableParams)),
             ("total_macs", .int(stats.totalMACs)),
             ("warnings", .array(stats.warnings.map(OrderedJSON.string))),
-            ("layers", .array(layers)),
+        ]
+    }
+
+    static func jsonLayer(_ index: Int, _ stats: ModelStatistics) -> OrderedJSON {
+        let node = stats.model.nodes[index], layer = stats.layers[index]
+        return .object([
+            ("name", .string(node.name)),
+            ("type", .string(node.className)),
+            ("output_shape", jsonShape(node.output)),
+            ("params", .int(layer.params)),
+            ("trainable_params", .int(layer.trainableParams)),
+            ("non_trainable_params", .int(layer.nonTrainableParams)),
+            ("macs", .int(layer.macs)),
+            ("inbound", .array(node.inbound.map { .string(stats.model.nodes[$0].name) })),
         ])
     }
 }

@@ -27,18 +27,25 @@ public struct TextTable {
     /// Content widths for a total line length (borders and one space of padding each side included).
     func contentWidths(lineLength: Int) throws -> [Int] {
         let borders = columns.count + 1
+        let needed = borders + columns.count * 6
+        // Checked first, so no arithmetic below can overflow (--line-length 9223372036854775807).
+        guard lineLength <= Limits.lineLength else {
+            throw NetVizError.invalidSetting(
+                name: "line_length", message: "\(lineLength) is wider than the limit of \(Limits.lineLength)")
+        }
+        guard lineLength >= needed else { throw tooNarrow(lineLength, needed) }
         let available = lineLength - borders
         let totalWeight = max(1, columns.reduce(0) { $0 + $1.weight })
         var widths = columns.map { available * $0.weight / totalWeight }
         widths[0] += available - widths.reduce(0, +)
         let content = widths.map { $0 - 2 }
-        guard content.allSatisfy({ $0 >= 4 }) else {
-            let needed = borders + columns.count * 6
-            throw NetVizError.invalidSetting(
-                name: "line_length",
-                message: "\(lineLength) is too narrow for \(columns.count) columns (at least \(needed))")
-        }
+        guard content.allSatisfy({ $0 >= 4 }) else { throw tooNarrow(lineLength, needed) }
         return content
+    }
+
+    private func tooNarrow(_ lineLength: Int, _ needed: Int) -> NetVizError {
+        .invalidSetting(
+            name: "line_length", message: "\(lineLength) is too narrow for \(columns.count) columns (at least \(needed))")
     }
 
     public func render(lineLength: Int? = nil, ascii: Bool = false) throws -> String {
@@ -57,7 +64,9 @@ public struct TextTable {
     }
 
     private func wrapRow(_ cells: [String], _ widths: [Int], vertical: Character, alignments: [Alignment]) -> [String] {
-        let wrapped = zip(cells, widths).map { TextTable.wrap($0, width: $1) }
+        let wrapped = zip(cells, widths).map { cell, width in
+            TextTable.wrap(Limits.shown(UntrustedText.terminal(cell), limit: Limits.cellCharacters), width: width)
+        }
         let height = wrapped.map(\.count).max() ?? 1
         return (0..<height).map { line in
             var out = String(vertical)
@@ -80,29 +89,34 @@ public struct TextTable {
     }
 
     /// Greedy word wrap; a word longer than the width is split. Leading spaces (indentation such as Keras's
-    /// nested "└" rows) stay with the first word.
+    /// nested "└" rows) stay with the first word. Linear in the text: lengths are counted once per word.
     static func wrap(_ text: String, width: Int) -> [String] {
-        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        if !words.isEmpty { words[0] = String(text.prefix { $0 == " " }.prefix(max(0, width - 4))) + words[0] }
+        let indent = Array(text.prefix { $0 == " " }.prefix(max(0, width - 4)))
         var lines: [String] = []
         var current = ""
-        for word in words {
-            var word = word
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
+        var length = 0
+        for (index, piece) in text.split(separator: " ", omittingEmptySubsequences: true).enumerated() {
+            let word = index == 0 ? indent + Array(piece) : Array(piece)
+            var start = 0
+            while word.count - start > width {
+                if length > 0 { lines.append(current); current = ""; length = 0 }
+                lines.append(String(word[start..<start + width]))
+                start += width
             }
-            if current.isEmpty {
-                current = word
-            } else if current.count + 1 + word.count <= width {
-                current += " " + word
+            let rest = String(word[start...]), restLength = word.count - start
+            if length == 0 {
+                current = rest
+                length = restLength
+            } else if length + 1 + restLength <= width {
+                current += " " + rest
+                length += 1 + restLength
             } else {
                 lines.append(current)
-                current = word
+                current = rest
+                length = restLength
             }
         }
-        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        if length > 0 || lines.isEmpty { lines.append(current) }
         return lines
     }
 

@@ -51,8 +51,16 @@ import Testing
         let allowed = try CLI.run(["summary", path, "--allow-unknown"])
         #expect(allowed.status == 0)
         #expect(allowed.stdout.contains("custom_a (MyCustomLayer, unknown)"))
-        #expect(allowed.stdout.contains(" - custom_a (MyCustomLayer, unknown): unknown Keras class, imported with --allow-unknown"))
-        #expect(allowed.stderr.hasPrefix("warning: unknown Keras class MyCustomLayer ('custom_a')"))
+        // Told once: under the table, not also on standard error.
+        #expect(allowed.stdout.contains(" - unknown Keras class MyCustomLayer ('custom_a') imported with --allow-unknown"))
+        #expect(allowed.stdout.components(separatedBy: "unknown Keras class MyCustomLayer").count == 2)
+        #expect(allowed.stderr.isEmpty)
+        // plot has no table: it tells them on standard error, once.
+        let dot = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-unknown-\(UUID().uuidString).dot").path
+        defer { try? FileManager.default.removeItem(atPath: dot) }
+        let plotted = try CLI.run(["plot", path, "--allow-unknown", "-o", dot])
+        #expect(plotted.status == 0)
+        #expect(plotted.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("warning: unknown Keras class") }.count == 2)
     }
 
     @Test(arguments: ["malformed.json", "not-keras.keras", "dangling-inbound.json", "cycle.json", "negative-shape.json", "none-spatial.json"])

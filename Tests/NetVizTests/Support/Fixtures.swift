@@ -94,9 +94,11 @@ enum CLI {
         #expect(result.stderr.contains(message), "\(result.stderr)", sourceLocation: sourceLocation)
     }
 
-    /// The test bundle sits beside the products it was built with.
+    /// The test bundle sits beside the products it was built with. `NETVIZ_CLI=/path/to/netviz` runs the CLI tests
+    /// against another build (an older one, to see a new test fail before its fix).
     static var executable: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        if let other = ProcessInfo.processInfo.environment["NETVIZ_CLI"], !other.isEmpty { return URL(fileURLWithPath: other) }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("netviz")
     }
 

@@ -210,13 +210,18 @@ public struct JSONParser {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
-                if scalar >= 0xD800, scalar < 0xDC00, i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
+                // A high surrogate joins only a following low one; otherwise the escape after it is left to be
+                // read on its own (a lone surrogate becomes U+FFFD and eats nothing).
+                if scalar >= 0xD800, scalar < 0xDC00, i + 5 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
                     bytes[i + 1] == UInt8(ascii: "u")
                 {
+                    let mark = i
                     i += 2
                     let low = try hex4()
                     if low >= 0xDC00, low < 0xE000 {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = mark
                     }
                 }
                 out.append(contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))

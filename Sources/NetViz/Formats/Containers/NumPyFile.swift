@@ -64,7 +64,9 @@ public enum NumPyFile {
 
     /// The value of `'key': value` in a .npy header dict (a tuple for `shape`).
     private static func field(_ header: String, _ key: String) -> String? {
-        guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
+        // The last occurrence, as numpy's literal_eval of a dict with a repeated key keeps the last value.
+        guard let keyRange = header.range(of: "'\(key)'", options: .backwards) ?? header.range(of: "\"\(key)\"", options: .backwards)
+        else { return nil }
         var rest = header[keyRange.upperBound...].drop { $0 == " " || $0 == ":" }
         if rest.first == "(" {
             guard let close = rest.firstIndex(of: ")") else { return nil }

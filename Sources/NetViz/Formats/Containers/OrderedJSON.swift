@@ -70,25 +70,27 @@ public indirect enum OrderedJSON: Equatable, Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Controls and bidi characters (`UntrustedText.needsEscape`) are written as `\uXXXX`: the same string to a
+    /// JSON reader, nothing raw on a terminal.
     static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(34)
         // Most strings (layer names, class names) need no escaping: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 || $0 >= 0x7F }) {
             out.append(contentsOf: s.utf8)
             out.append(34)
             return
         }
-        for byte in s.utf8 {
-            switch byte {
-            case 34: out.append(contentsOf: [92, 34])  // \"
-            case 92: out.append(contentsOf: [92, 92])  // \\
-            case 10: out.append(contentsOf: [92, 110])  // \n
-            case 13: out.append(contentsOf: [92, 114])  // \r
-            case 9: out.append(contentsOf: [92, 116])  // \t
-            case 0..<0x20:
-                let hex = Array(String(byte, radix: 16).utf8)
-                out.append(contentsOf: [92, 117, 48, 48] + (hex.count == 1 ? [48] + hex : hex))  // \u00XX
-            default: out.append(byte)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out.append(contentsOf: [92, 34])
+            case "\\": out.append(contentsOf: [92, 92])
+            case "\n": out.append(contentsOf: [92, 110])
+            case "\r": out.append(contentsOf: [92, 114])
+            case "\t": out.append(contentsOf: [92, 116])
+            case _ where UntrustedText.needsEscape(scalar):
+                let hex = Array(String(scalar.value, radix: 16).utf8)
+                out.append(contentsOf: [92, 117] + Array(repeating: 48, count: 4 - hex.count) + hex)  // \uXXXX
+            default: UTF8.encode(scalar) { out.append($0) }
             }
         }
         out.append(34)

@@ -1,12 +1,10 @@
 import HeapModule
 
-/// The state of one import: the file name for errors, counts against the bounds, unknown classes met.
+/// The state of one import: the file name for errors and counts against the bounds.
 struct KerasGraphReader {
     let file: String
     let options: ImportOptions
     var layerCount = 0
-    /// Unknown class -> the layers using it, in order of appearance.
-    var unknown: [(className: String, layers: [String])] = []
 
     init(file: String, options: ImportOptions) {
         self.file = file
@@ -20,15 +18,6 @@ struct KerasGraphReader {
         case let .graph(message): .file(path: file, message: "model: \(message)")
         case let .overflow(what): .file(path: file, message: "count overflow: \(what) does not fit in 64 bits")
         default: .file(path: file, message: error.description)
-        }
-    }
-
-    func warningLines() -> [String] {
-        unknown.map { item in
-            let names = item.layers.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
-                + (item.layers.count > 8 ? ", ... (\(item.layers.count) layers)" : "")
-            return "unknown Keras class \(item.className) (\(names)) imported with --allow-unknown as shape-preserving, "
-                + "0 params and 0 MACs: its counts are missing from the totals"
         }
     }
 
@@ -90,6 +79,7 @@ struct KerasGraphReader {
         return name
     }
 
+    /// The node and tensor indices of a reference; nil when they are not integers (10^20 parses as a double).
     static func historyIndices(_ json: JSON) -> (Int64, Int64)? {
         let list = json.objectValue.flatMap { $0["config"]?["keras_history"]?.arrayValue } ?? json.arrayValue
         guard let list, list.count == 3, case .int(let node) = list[1], case .int(let tensor) = list[2] else { return nil }
@@ -123,7 +113,12 @@ struct KerasGraphReader {
         let args = nodes[0]["args"]?.arrayValue ?? []
         func take(_ value: JSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
-                if let (node, tensor) = Self.historyIndices(value), node != 0 || tensor != 0 {
+                guard let (node, tensor) = Self.historyIndices(value) else {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "its reference to '\(name)' has a keras_history whose indices are not integers")
+                }
+                if node != 0 || tensor != 0 {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
                         message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
@@ -137,6 +132,14 @@ struct KerasGraphReader {
         }
         for arg in args {
             if let list = arg.arrayValue { for item in list { try take(item) } } else { try take(arg) }
+        }
+        // An unknown class (under --allow-unknown) may take tensors as keyword arguments (`mask=`, `y=`): they are
+        // its inputs too, or the layers feeding only them would fall out of the graph while still named in warnings.
+        if !isKnown(layer), let kwargs = nodes[0]["kwargs"]?.objectValue {
+            for key in kwargs.keys.sorted() {
+                let values = kwargs[key]?.arrayValue ?? [kwargs[key] ?? .null]
+                for value in values where Self.reference(value) != nil && value.objectValue != nil { try take(value) }
+            }
         }
         return (inputs, constants, order)
     }
@@ -311,35 +314,24 @@ struct KerasGraphReader {
         return Self.builders[layer.className] != nil || ["InputLayer", "Functional", "Model", "Sequential"].contains(layer.className)
     }
 
-    /// Unknown classes: one error naming all of them, or (with `allowUnknown`) a record for the warnings.
-    mutating func rejectUnknown(_ layers: [KerasLayerConfig]) throws {
+    /// Unknown classes: one error naming all of them, unless `allowUnknown`.
+    func rejectUnknown(_ layers: [KerasLayerConfig]) throws {
         var found: [(className: String, layers: [String])] = []
+        var indexOf: [String: Int] = [:]  // a dictionary, not a search: 99,990 classes stay linear
         for layer in layers where !isKnown(layer) {
             let label = layer.module.hasPrefix("keras.src.ops") ? "\(layer.className) (keras.ops)" : layer.className
-            if let i = found.firstIndex(where: { $0.className == label }) {
+            if let i = indexOf[label] {
                 found[i].layers.append(layer.name)
             } else {
+                indexOf[label] = found.count
                 found.append((label, [layer.name]))
             }
         }
-        guard !found.isEmpty else { return }
-        if options.allowUnknown {
-            for item in found {
-                if let i = unknown.firstIndex(where: { $0.className == item.className }) {
-                    unknown[i].layers += item.layers
-                } else {
-                    unknown.append(item)
-                }
-            }
-            return
-        }
-        let list = found.map { item in
-            let names = item.layers.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
-                + (item.layers.count > 5 ? ", ... (\(item.layers.count) layers)" : "")
-            return "\(item.className) (used by \(names))"
-        }
+        // Allowed, they are reported once, by Lint (one line per class, under the summary).
+        guard !found.isEmpty, !options.allowUnknown else { return }
+        let list = found.map { item in "\(item.className) (used by \(Limits.list(item.layers.map { "'\($0)'" })))" }
         throw NetVizError.graph(
-            "unknown Keras \(found.count == 1 ? "class" : "classes") \(list.joined(separator: "; ")); "
+            "unknown Keras \(found.count == 1 ? "class" : "classes") \(Limits.list(list, separator: "; ")); "
                 + "--allow-unknown imports them as shape-preserving with 0 params and MACs")
     }
 

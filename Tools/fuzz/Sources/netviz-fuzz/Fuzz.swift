@@ -1,17 +1,55 @@
 import Foundation
 @testable import NetViz  // run.sh builds with -enable-testing, to reach readers not yet behind the seam
 
-/// libFuzzer entry point: any bytes through the format seam's recognisers, then as a Keras file (a `.keras` archive
-/// through ZIPFoundation when they start with a ZIP signature, config JSON otherwise). Importing, counting and
-/// rendering must either succeed or throw a NetVizError — a crash, trap, hang or sanitizer report is a bug.
+/// Which reader a run exercises (`NETVIZ_FUZZ_TARGET`, set by run.sh): one libFuzzer target per format reader, so
+/// each gets its own corpus and coverage.
+enum FuzzTarget: String, CaseIterable {
+    /// The format seam's recognisers, then Keras JSON configs and `.keras` archives (by their ZIP signature).
+    case keras
+    /// ONNX protobufs (the message reader; issue 12's first part).
+    case onnx
+    /// `.safetensors` weight files (verify --weights).
+    case safetensors
+    /// `.npy` arrays (verify --input).
+    case npy
+
+    static let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["NETVIZ_FUZZ_TARGET"] ?? "") ?? .keras
+}
+
+/// libFuzzer entry point: any bytes through the selected reader. Reading (and, for models, counting and the
+/// summary) must either succeed or throw a NetVizError — a crash, trap, hang or sanitizer report is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    do {
+        switch FuzzTarget.selected {
+        case .keras: try fuzzKeras(bytes)
+        case .onnx:
+            do { _ = try ONNXModelProto.parse(Data(bytes)) } catch is ProtobufReader.Failure {}
+        case .safetensors:
+            let tensors = try SafeTensors.decode(Data(bytes), path: "fuzz-input")
+            // What verify does next with them: re-encode and decode again, which must round-trip.
+            guard try SafeTensors.decode(SafeTensors.encode(tensors), path: "again").count == tensors.count else {
+                fatalError("safetensors did not round-trip")
+            }
+        case .npy:
+            let tensor = try NumPyFile.decode(Data(bytes), path: "fuzz-input")
+            guard try NumPyFile.decode(NumPyFile.encode(tensor), path: "again").shape == tensor.shape else {
+                fatalError(".npy did not round-trip")
+            }
+        }
+    } catch is NetVizError {
+    } catch {
+        // Only NetVizError may escape a reader; anything else is a bug worth a crash report.
+        fatalError("non-NetVizError escaped: \(error)")
+    }
+    return 0
+}
+
+func fuzzKeras(_ bytes: [UInt8]) throws {
     for name in ["fuzz-input", "fuzz-input.onnx", "fuzz-input.json"] {
         _ = ModelFormats.format(of: FileProbe(path: name, head: bytes))
     }
-    // The ONNX message reader (issue 12's first part): any bytes parse or give a ProtobufReader.Failure.
-    _ = try? ONNXModelProto.parse(Data(bytes))
     for allowUnknown in [false, true] {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
@@ -21,13 +59,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let stats = try ModelStatistics(imported.model)
             _ = try SummaryReport.render(stats)
             _ = try ModelStatistics(imported.model.expandingNested())
-        } catch is NetVizError {
-        } catch {
-            // Only NetVizError may escape the importer; anything else is a bug worth a crash report.
-            fatalError("non-NetVizError escaped: \(error)")
-        }
+        } catch is NetVizError {}
     }
-    return 0
 }
 
 /// SwiftPM links an executable's entry point as `<module>_main` (with `main` aliased to it), which would hide
