@@ -14,7 +14,7 @@ struct ModelOptions: ParsableArguments {
 
     var modelSource: ModelSource { ModelSource(model) }
 
-    /// The model: from the zoo, or read from a file (its import warnings go to standard error).
+    /// The model: from the zoo, or read from a file.
     /// `expandNested` lists nested models' layers after their row (`--expand-nested`).
     func load(expandNested: Bool = false, indentNested: Bool = true) throws -> Model {
         try Self.load(modelSource, zoo: zoo.zooOptions(), allowUnknown: allowUnknown, expandNested: expandNested, indentNested: indentNested)
@@ -33,7 +33,6 @@ struct ModelOptions: ParsableArguments {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
         let imported = try source.load(zoo: zoo, options: options)
-        for warning in imported.warnings { FileHandle.standardError.write(Data("warning: \(UntrustedText.terminal(warning))\n".utf8)) }
         return expandNested ? imported.model.expandingNested(indent: indentNested) : imported.model
     }
 }

@@ -83,13 +83,10 @@ public struct ImportOptions: Sendable {
     public init() {}
 }
 
-/// A model read from a file, and what the reader has to say about it (unknown classes it let through).
+/// A model read from a file. What a reader lets through (unknown classes under `allowUnknown`) is in the model
+/// itself, where `Lint` finds it and every report tells it once.
 public struct ImportedModel: Sendable {
     public let model: Model
-    public let warnings: [String]
 
-    public init(model: Model, warnings: [String] = []) {
-        self.model = model
-        self.warnings = warnings
-    }
+    public init(model: Model) { self.model = model }
 }

@@ -86,7 +86,7 @@ public enum KerasImporter {
         var importer = KerasGraphReader(file: file, options: options)
         do {
             let model = try importer.model(json, depth: 0)
-            return ImportedModel(model: model, warnings: [])
+            return ImportedModel(model: model)
         } catch let error as NetVizError {
             throw importer.located(error)
         } catch let problem as LayerProblem {
