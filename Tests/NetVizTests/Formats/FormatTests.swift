@@ -79,7 +79,8 @@ import Testing
     @Test func compareTakesTheSharedOptions() throws {
         let pooled = try CLI.run(["compare", "models", "mobilenet", "--no-include-top", "--pooling", "max", "--format", "csv"])
         #expect(pooled.status == 0, "\(pooled.stderr)")
-        // keras.applications.MobileNet(include_top=False, pooling="max"): 3,228,864 params.
+        // keras.applications.MobileNet(include_top=False, pooling="max"): 3,228,864 params (Keras), and the reference
+        // 568,740,352 MACs (mobilenet_macs.json) less conv_preds' 1024 x 1000.
         #expect(pooled.stdout.contains("mobilenet,567716352,3228864,3206976,"), "\(pooled.stdout)")
         let unknown = Fixtures.url("bad-input/unknown-classes.json").path
         let allowed = try CLI.run(["compare", "models", unknown, "--allow-unknown", "--format", "csv"])
