@@ -52,11 +52,11 @@ struct VerifyCommand: ParsableCommand {
             }
             let tensor = try NumPyFile.read(path: input)
             let spec = model.inputSpecs[0]
-            guard tensor.rank == spec.rank, tensor.shape.dropFirst().elementsEqual(spec.dims), tensor.shape[0] >= 1 else {
+            guard let batch = spec.batch(of: tensor.shape) else {
                 throw NetVizError.file(
                     path: input, message: "input has shape \(tensor.shapeDescription), model '\(model.name)' takes \(spec) (batch >= 1)")
             }
-            try Verifier.checkSize(stats, batch: tensor.shape[0])
+            try Verifier.checkSize(stats, batch: batch)
             inputs = [tensor]
         } else {
             inputs = model.inputIndices.map { SeededInit.input(name: model.nodes[$0].name, spec: model.nodes[$0].output, seed: seed) }

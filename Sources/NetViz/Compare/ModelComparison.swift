@@ -45,8 +45,7 @@ public enum ModelComparison {
                 ReportTable.Cell(
                     outputs.map(\.description).joined(separator: ", "),
                     outputs.count == 1
-                        ? .array([.null] + outputs[0].dims.map { .int(Int64($0)) })
-                        : .array(outputs.map { .array([.null] + $0.dims.map { .int(Int64($0)) }) })),
+                        ? outputs[0].jsonShape : .array(outputs.map(\.jsonShape))),
                 .number(ratio(stats.totalMACs, first.totalMACs), places: 3, suffix: "x"),
                 .number(ratio(stats.totalParams, first.totalParams), places: 3, suffix: "x"),
             ]

@@ -35,9 +35,7 @@ public struct Executor: Sendable {
         var batch: Int? = nil
         for (input, index) in zip(inputs, model.inputIndices) {
             let node = model.nodes[index]
-            guard input.rank == node.output.rank, input.shape.dropFirst().elementsEqual(node.output.dims),
-                let b = input.shape.first, b >= 1
-            else {
+            guard let b = node.output.batch(of: input.shape) else {
                 throw NetVizError.layer(
                     name: node.name, className: node.className,
                     message: "input of shape \(input.shapeDescription) does not fit \(node.output) (batch >= 1)")

@@ -65,7 +65,7 @@ public enum SeededInit {
 
     /// A seeded batch-1 input for an input layer: uniform in [-1, 1).
     public static func input(name: String, spec: TensorSpec, seed: UInt64 = defaultSeed) -> Tensor {
-        let shape = [1] + spec.dims
+        let shape = spec.shape(batch: 1)
         let u = uniforms(key: "input/\(name)", seed: seed, count: shape.reduce(1, *))
         return Tensor(unchecked: shape, data: u.map { 2 * $0 - 1 })
     }

@@ -124,7 +124,7 @@ public enum Verifier {
                 let perSample = run.countedMACs % Int64(batch) == 0 ? run.countedMACs / Int64(batch) : run.countedMACs
                 checks.append(
                     LayerCheck(
-                        name: node.name, className: node.className, predictedShape: [batch] + node.output.dims,
+                        name: node.name, className: node.className, predictedShape: node.output.shape(batch: batch),
                         actualShape: run.output.shape, predictedMACs: layer.macs, countedMACs: perSample,
                         predictedParams: layer.params, heldParams: run.heldParams))
                 progress?(run.index + 1, model.nodes.count, node.name)

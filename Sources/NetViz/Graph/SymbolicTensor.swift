@@ -5,7 +5,7 @@ import Synchronization
 public struct SymbolicTensor {
     let producer: LayerCall
     public var spec: TensorSpec { producer.output }
-    public var shape: [Int?] { [nil] + spec.dims.map(Optional.some) }
+    public var shape: [Int?] { (spec.batched ? [nil] : []) + spec.dims.map(Optional.some) }
     /// The (Keras-style) name of the layer that produced this tensor.
     public var layerName: String { producer.name }
 }

@@ -225,9 +225,17 @@ public enum SummaryReport {
         out.append(UInt8(ascii: "{"))
         key("name"); OrderedJSON.quote(nodes[index].name, into: &out); out.append(UInt8(ascii: ","))
         key("type"); OrderedJSON.quote(nodes[index].className, into: &out); out.append(UInt8(ascii: ","))
-        key("output_shape"); out.append(contentsOf: "[null".utf8)
-        for dim in nodes[index].output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
-        out.append(contentsOf: "],".utf8)
+        key("output_shape")
+        let output = nodes[index].output
+        if output.batched, output.symbols.isEmpty {
+            // The common case written directly: a million-layer summary would otherwise build a million arrays.
+            out.append(contentsOf: "[null".utf8)
+            for dim in output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
+            out.append(UInt8(ascii: "]"))
+        } else {
+            output.jsonShape.write(to: &out, indent: 3)
+        }
+        out.append(UInt8(ascii: ","))
         key("params"); int(layers[index].params); out.append(UInt8(ascii: ","))
         key("trainable_params"); int(layers[index].trainableParams); out.append(UInt8(ascii: ","))
         key("non_trainable_params"); int(layers[index].nonTrainableParams); out.append(UInt8(ascii: ","))
@@ -246,7 +254,7 @@ public enum SummaryReport {
 
     static func jsonShape(_ spec: TensorSpec?) -> OrderedJSON {
         guard let spec else { return .null }
-        return .array([.null] + spec.dims.map { .int(Int64($0)) })
+        return spec.jsonShape
     }
 
     static func jsonHeader(_ stats: ModelStatistics) -> [(String, OrderedJSON)] {
