@@ -6,16 +6,19 @@ public struct LayerStatistics: Sendable, Equatable {
     public var nonTrainableParams: Int64 { params - trainableParams }
     /// Multiply-accumulates for one sample (Docs/counting.md).
     public let macs: Int64
+    /// The part of `macs` between two activations (attention), 0 for most layers.
+    public let activationProductMACs: Int64
     /// Output elements x dtype size, for one sample.
     public let activationBytes: Int64
 
     init(node: Node) throws {
         do {
             weights = node.layer.weights(for: node.inputSpecs)
-            let counts = try weights.map { try $0.count() }
+            let counts = try weights.map { $0.heldBy == nil ? try $0.count() : 0 }
             params = try Checked.sum(counts)
             trainableParams = try Checked.sum(zip(weights, counts).filter { $0.0.trainable }.map(\.1))
             macs = try node.layer.macs(for: node.inputSpecs, output: node.output)
+            activationProductMACs = try node.layer.activationProductMACs(for: node.inputSpecs, output: node.output)
             activationBytes = try Checked.multiply(node.output.elementCount(), Int64(node.output.dtype.byteSize))
         } catch NetVizError.overflow(let what) {
             throw NetVizError.layer(name: node.name, className: node.className, message: "\(what) overflows 64 bits")
@@ -34,6 +37,8 @@ public struct ModelStatistics: Sendable {
     public let trainableParams: Int64
     public var nonTrainableParams: Int64 { totalParams - trainableParams }
     public let totalMACs: Int64
+    /// The part of `totalMACs` that multiplies two activations (attention's Q·Kᵀ and A·V).
+    public let activationProductMACs: Int64
     public let activationBytes: Int64
     /// Parameter memory as Keras reports it: params x 4 bytes (float32 weights, Keras's default dtype policy).
     public let totalParamBytes: Int64
@@ -47,6 +52,7 @@ public struct ModelStatistics: Sendable {
         totalParams = try Checked.sum(layers.map(\.params))
         trainableParams = try Checked.sum(layers.map(\.trainableParams))
         totalMACs = try Checked.sum(layers.map(\.macs))
+        activationProductMACs = try Checked.sum(layers.map(\.activationProductMACs))
         activationBytes = try Checked.sum(layers.map(\.activationBytes))
         totalParamBytes = try Checked.multiply(totalParams, Self.bytesPerParam)
         trainableParamBytes = try Checked.multiply(trainableParams, Self.bytesPerParam)

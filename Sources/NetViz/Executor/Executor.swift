@@ -3,7 +3,9 @@ import Foundation
 /// What running one layer produced: its output and what its kernel counted.
 public struct LayerRun: Sendable {
     public let index: Int
+    /// The first output; `extraOutputs` holds the rest for a layer with several.
     public let output: Tensor
+    public let extraOutputs: [Tensor]
     /// Multiply-accumulates the kernel performed, for the whole batch.
     public let countedMACs: Int64
     /// Elements of the weight tensors the kernel read.
@@ -48,7 +50,7 @@ public struct Executor: Sendable {
         for node in model.nodes { for source in node.inbound { lastUse[source] = max(lastUse[source], node.index) } }
         for index in model.outputIndices { lastUse[index] = model.nodes.count }
 
-        var live: [Int: Tensor] = [:]
+        var live: [Int: [Tensor]] = [:]
         var all: [Int: Tensor] = [:]
         for node in model.nodes {
             // A frozen layer runs as the layer it wraps.
@@ -61,36 +63,49 @@ public struct Executor: Sendable {
             if let position = model.inputIndices.firstIndex(of: node.index) {
                 layerInputs = [inputs[position]]
             } else {
-                for source in node.inbound {
-                    guard let tensor = live[source] else {
+                for (position, source) in node.inbound.enumerated() {
+                    let port = node.port(ofInput: position)
+                    guard let outputs = live[source], port < outputs.count else {
                         throw NetVizError.graph("layer '\(node.name)' reads '\(model.nodes[source].name)', which has no value")
                     }
-                    layerInputs.append(tensor)
+                    layerInputs.append(outputs[port])
                 }
             }
             var layerWeights: [String: Tensor] = [:]
+            var sharedWeights: Set<String> = []
             for spec in node.layer.weights(for: node.inputSpecs) {
                 if let tensor = weights["\(node.name)/\(spec.name)"] { layerWeights[spec.name] = tensor }
+                if spec.heldBy != nil { sharedWeights.insert(spec.name) }
             }
             var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)
-            let output: Tensor
+            let outputs: [Tensor]
             do {
-                output = try layer.execute(&context)
+                outputs = try (layer as? any MultiOutputExecutable)?.executeAll(&context) ?? [layer.execute(&context)]
             } catch let error as KernelError {
                 throw NetVizError.layer(name: node.name, className: node.className, message: error.message)
             }
             var held: Int64 = 0
-            for name in context.used { held += Int64(layerWeights[name]?.count ?? 0) }
+            for name in context.used where !sharedWeights.contains(name) { held += Int64(layerWeights[name]?.count ?? 0) }
             let unused = layerWeights.keys.filter { !context.used.contains($0) }.sorted()
+            guard let output = outputs.first, outputs.count == node.outputs.count else {
+                throw NetVizError.layer(
+                    name: node.name, className: node.className,
+                    message: "the kernel made \(outputs.count) outputs, the layer has \(node.outputs.count)")
+            }
             try observe(
-                LayerRun(index: node.index, output: output, countedMACs: context.macs, heldParams: held, unusedWeights: unused))
-            live[node.index] = output
+                LayerRun(
+                    index: node.index, output: output, extraOutputs: Array(outputs.dropFirst()), countedMACs: context.macs,
+                    heldParams: held, unusedWeights: unused))
+            live[node.index] = outputs
             if keepAll { all[node.index] = output }
             for source in Set(node.inbound) where lastUse[source] == node.index { live[source] = nil }
         }
-        let outputs = try model.outputIndices.map { index in
-            guard let tensor = live[index] else { throw NetVizError.graph("output '\(model.nodes[index].name)' has no value") }
-            return tensor
+        let outputs = try model.outputIndices.indices.map { position in
+            let index = model.outputIndices[position]
+            guard let tensors = live[index], model.outputPort(position) < tensors.count else {
+                throw NetVizError.graph("output '\(model.nodes[index].name)' has no value")
+            }
+            return tensors[model.outputPort(position)]
         }
         return (outputs, all)
     }

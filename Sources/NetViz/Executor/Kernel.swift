@@ -50,3 +50,15 @@ public protocol Executable: Layer {
     /// The layer's output for `context.inputs` and its weights, counting the multiply-accumulates in `context.macs`.
     func execute(_ context: inout KernelContext) throws -> Tensor
 }
+
+/// A layer kind with several outputs (ONNX's Split, an RNN's states): `execute` gives the first, this gives all.
+public protocol MultiOutputExecutable: Executable {
+    func executeAll(_ context: inout KernelContext) throws -> [Tensor]
+}
+
+extension MultiOutputExecutable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        guard let first = try executeAll(&context).first else { throw KernelError("produced no output") }
+        return first
+    }
+}

@@ -23,17 +23,6 @@ public struct RecognisedFormat: ModelFormat {
         return probe.fileExtension == "tflite" ? .byName : nil
     }
 
-    /// An ONNX `ModelProto`: field 1 `ir_version` (a small varint), then one of its other fields.
-    static let onnx = RecognisedFormat(name: "an ONNX model (.onnx)") { probe in
-        if let fields = ProtobufHead.fields(probe.head), fields.count >= 2, fields[0] == ProtobufHead.Field(number: 1, wireType: 0),
-            let version = ProtobufHead.firstVarint(probe.head), (3...64).contains(version),
-            fields.dropFirst().allSatisfy({ (2...8).contains($0.number) || [14, 20, 25].contains($0.number) })
-        {
-            return .byContent
-        }
-        return probe.fileExtension == "onnx" ? .byName : nil
-    }
-
     /// TensorFlow's protobufs: a SavedModel's `saved_model.pb` (schema version 1, then meta graphs) or a frozen
     /// `GraphDef` (repeated `node` messages).
     static let tensorFlowProtobuf = RecognisedFormat(name: "a TensorFlow protobuf (SavedModel or frozen GraphDef)") { probe in

@@ -92,6 +92,7 @@ extension Model {
         self.nodes = nodes
         self.inputIndices = inputIndices
         self.outputIndices = outputIndices
+        outputPorts = []
     }
 }
 

@@ -1,12 +1,17 @@
-/// One layer in a built model: the layer value, where its inputs come from and its inferred output.
+/// One layer in a built model: the layer value, where its inputs come from and its inferred outputs.
 public struct Node: Sendable {
     public let index: Int
     public let name: String
     public let layer: any Layer
     /// Indices (into `Model.nodes`) of the nodes whose outputs feed this one, in call order.
     public let inbound: [Int]
+    /// Which output of each inbound node is read (Keras's tensor index); empty when every one is the first.
+    public let inboundPorts: [Int]
     public let inputSpecs: [TensorSpec]
+    /// The first output: every layer has one, and most have only this one.
     public let output: TensorSpec
+    /// Outputs after the first (an LSTM's states, ONNX's Split); empty for most layers.
+    public let extraOutputs: [TensorSpec]
     /// The layer itself, looking through wrappers such as a frozen layer: what lint, cost grouping and kernels read.
     public var baseLayer: any Layer { (layer as? any WrappingLayer)?.base ?? layer }
 
@@ -14,14 +19,44 @@ public struct Node: Sendable {
     /// Stored, because reports and lint read it for every node.
     public let className: String
 
-    init(index: Int, name: String, layer: any Layer, inbound: [Int], inputSpecs: [TensorSpec], output: TensorSpec) {
+    init(
+        index: Int, name: String, layer: any Layer, inbound: [Int], inboundPorts: [Int] = [], inputSpecs: [TensorSpec],
+        output: TensorSpec, extraOutputs: [TensorSpec] = []
+    ) {
         self.index = index
         self.name = name
         self.layer = layer
         self.inbound = inbound
+        self.inboundPorts = inboundPorts
         self.inputSpecs = inputSpecs
         self.output = output
+        self.extraOutputs = extraOutputs
         className = (layer as? any InstanceClassName)?.instanceClassName ?? type(of: layer).className
+    }
+
+    /// Every output, the first one first.
+    public var outputs: [TensorSpec] { [output] + extraOutputs }
+
+    /// The output of this node read by its `position`-th input.
+    public func port(ofInput position: Int) -> Int {
+        position < inboundPorts.count ? inboundPorts[position] : 0
+    }
+}
+
+/// A node as a format reader describes it, for `Model(name:describing:...)`: formats whose files name every edge
+/// (ONNX, TFLite) build the graph directly rather than by calling layers.
+public struct NodeDescription: Sendable {
+    public var name: String
+    public var layer: any Layer
+    /// (node index, output index) of each input, in order; every node index is below this node's.
+    public var inputs: [(node: Int, port: Int)]
+    public var outputs: [TensorSpec]
+
+    public init(name: String, layer: any Layer, inputs: [(node: Int, port: Int)], outputs: [TensorSpec]) {
+        self.name = name
+        self.layer = layer
+        self.inputs = inputs
+        self.outputs = outputs
     }
 }
 
@@ -31,6 +66,8 @@ public struct Model: Sendable {
     public let nodes: [Node]
     public let inputIndices: [Int]
     public let outputIndices: [Int]
+    /// Which output of each output node is a model output; empty when every one is the first.
+    public let outputPorts: [Int]
 
     /// `keras.Model(inputs=..., outputs=...)`: the layers that lead from `inputs` to `outputs`.
     public init(inputs: [SymbolicTensor], outputs: [SymbolicTensor], name: String = "functional") throws {
@@ -76,6 +113,47 @@ public struct Model: Sendable {
         self.nodes = nodes
         self.inputIndices = inputIndices
         self.outputIndices = outputs.compactMap { indexOf($0.producer) }
+        outputPorts = []
+    }
+
+    /// A model from nodes in topological order, as a format reader describes them (checked here, so a reader's
+    /// mistake is an error, not a broken graph). `inputs` are node indices; `outputs` are (node, output index).
+    public init(name: String, describing described: [NodeDescription], inputs: [Int], outputs: [(node: Int, port: Int)]) throws {
+        guard !outputs.isEmpty else { throw NetVizError.graph("a model needs at least one output") }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(described.count)
+        var names = NameAllocator(capacity: described.count)
+        for (index, node) in described.enumerated() {
+            try names.reserve(node.name)
+            guard let first = node.outputs.first else { throw NetVizError.graph("node '\(node.name)' has no output") }
+            var specs: [TensorSpec] = []
+            for input in node.inputs {
+                guard input.node >= 0, input.node < index, input.port >= 0, input.port < described[input.node].outputs.count else {
+                    throw NetVizError.graph("node '\(node.name)' reads an output that does not come before it")
+                }
+                specs.append(described[input.node].outputs[input.port])
+            }
+            let ports = node.inputs.map(\.port)
+            nodes.append(
+                Node(
+                    index: index, name: node.name, layer: node.layer, inbound: node.inputs.map(\.node),
+                    inboundPorts: ports.allSatisfy { $0 == 0 } ? [] : ports, inputSpecs: specs, output: first,
+                    extraOutputs: Array(node.outputs.dropFirst())))
+        }
+        for output in outputs {
+            guard output.node >= 0, output.node < nodes.count, output.port >= 0, output.port < nodes[output.node].outputs.count else {
+                throw NetVizError.graph("a model output names no node output")
+            }
+        }
+        for input in inputs where input < 0 || input >= nodes.count {
+            throw NetVizError.graph("a model input names no node")
+        }
+        self.name = name
+        self.nodes = nodes
+        inputIndices = inputs
+        outputIndices = outputs.map(\.node)
+        let ports = outputs.map(\.port)
+        outputPorts = ports.allSatisfy { $0 == 0 } ? [] : ports
     }
 
     /// Keras-style names, settled per model so they are deterministic: given names as they are, then
@@ -113,7 +191,12 @@ public struct Model: Sendable {
     public func node(named name: String) -> Node? { nodes.first { $0.name == name } }
 
     public var inputSpecs: [TensorSpec] { inputIndices.map { nodes[$0].output } }
-    public var outputSpecs: [TensorSpec] { outputIndices.map { nodes[$0].output } }
+    public var outputSpecs: [TensorSpec] {
+        outputIndices.indices.map { nodes[outputIndices[$0]].outputs[outputPort($0)] }
+    }
+
+    /// The output index of the `position`-th model output.
+    public func outputPort(_ position: Int) -> Int { position < outputPorts.count ? outputPorts[position] : 0 }
 
     /// Keras's "sequential-like" test: a single chain, where no layer merges or shares a tensor.
     /// When false, the summary adds a "Connected to" column as Keras does.

@@ -25,11 +25,15 @@ public protocol Layer: Sendable {
     /// The group of the paper's Table 2 that the layer's cost belongs to ("Conv 1x1", "Conv DW 3x3",
     /// "Fully Connected"), for the by-type breakdown; nil (the default) groups it by class.
     func costGroup(for inputs: [TensorSpec]) -> String?
+    /// The part of `macs` that multiplies two activations rather than an activation by weights (attention's Q·Kᵀ
+    /// and A·V), reported as a figure of its own; 0 (the default) for layers with weights only.
+    func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64
 }
 
 extension Layer {
     public var spatial: Spatial2D? { nil }
     public func costGroup(for inputs: [TensorSpec]) -> String? { nil }
+    public func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
 
 /// What a 2D windowed layer tells lint: how it reads its input (pooling) or makes its output (convolution).
@@ -56,11 +60,15 @@ public struct WeightSpec: Hashable, Sendable {
     public var name: String
     public var shape: [Int]
     public var trainable: Bool
+    /// The node that holds and counts this weight when another node holds it too (a shared layer, an ONNX
+    /// initializer read by two nodes): it is counted once, at its holder.
+    public var heldBy: String?
 
-    public init(_ name: String, _ shape: [Int], trainable: Bool = true) {
+    public init(_ name: String, _ shape: [Int], trainable: Bool = true, heldBy: String? = nil) {
         self.name = name
         self.shape = shape
         self.trainable = trainable
+        self.heldBy = heldBy
     }
 
     public func count() throws -> Int64 { try Checked.product(shape) }

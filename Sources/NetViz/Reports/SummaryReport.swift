@@ -89,7 +89,9 @@ public enum SummaryReport {
 
     /// Keras's "Connected to": `name[node][tensor]` for each inbound tensor, or `-`.
     static func connections(_ node: Node, in model: Model) -> String {
-        node.inbound.isEmpty ? "-" : node.inbound.map { "\(model.nodes[$0].name)[0][0]" }.joined(separator: ", ")
+        node.inbound.isEmpty
+            ? "-" : node.inbound.indices.map { "\(model.nodes[node.inbound[$0]].name)[0][\(node.port(ofInput: $0))]" }
+                .joined(separator: ", ")
     }
 
     /// The lines under the table: Keras's three totals, then MACs and activation memory.

@@ -6,12 +6,11 @@ import Testing
 /// The format seam: files are recognised by content (names only where bytes cannot tell), and a recognised but
 /// unread format, or a file no format claims, is one line saying what it is and what netviz reads.
 @Suite struct FormatTests {
-    static let reads = "Keras 3 .keras archives and model.to_json() .json configs"
+    /// What netviz reads, as every refusal says it (the list grows with each format, so it is read, not pinned).
+    static let reads = ModelFormats.readable
 
     /// Files from Tools/make-format-samples.py (made with onnx, h5py and flatbuffers) and the line each gets.
     static let samples: [(file: String, message: String)] = [
-        ("tiny.onnx", "an ONNX model (.onnx): netviz does not read this format yet; it reads \(reads)"),
-        ("onnx-model.bin", "an ONNX model (.onnx): netviz does not read this format yet; it reads \(reads)"),
         ("tiny.h5", "an HDF5 file (a Keras 2 .h5 model or weights): netviz does not read this format yet; it reads \(reads)"),
         ("tiny.tflite", "a TensorFlow Lite model (.tflite): netviz does not read this format yet; it reads \(reads)"),
         ("saved_model.pb",
@@ -30,6 +29,17 @@ import Testing
         #expect(result.stderr == "Error: \(path): \(message)\n")
     }
 
+    /// The ONNX samples (one Relu), named .onnx or not, are read by the ONNX folder.
+    @Test func onnxSamplesAreRead() throws {
+        #expect(Self.reads.hasPrefix("Keras 3 .keras archives and model.to_json() .json configs"))
+        #expect(Self.reads.contains("ONNX .onnx models"))
+        for file in ["tiny.onnx", "onnx-model.bin"] {
+            let model = try ModelFormats.load(path: Fixtures.url("formats/" + file).path).model
+            #expect(model.nodes.map(\.className) == ["InputLayer", "Relu"], "\(file)")
+            #expect(model.outputSpecs.map(\.description) == ["(1, 4)"], "\(file)")
+        }
+    }
+
     @Test func recognitionByContentBeatsTheName() throws {
         func format(_ name: String, _ head: [UInt8]) -> String? {
             ModelFormats.format(of: FileProbe(path: name, head: head))?.name
@@ -46,7 +56,7 @@ import Testing
         #expect(format("m.tflite", [1, 2, 3]) == RecognisedFormat.tfLite.name)
         #expect(format("m.bin", [1, 2, 3]) == nil)
         // Protobuf heads: ONNX's ir_version then producer fields; SavedModel's version 1 then meta graphs.
-        #expect(format("x", [0x08, 0x07, 0x12, 0x07] + Array("pytorch".utf8)) == RecognisedFormat.onnx.name)
+        #expect(format("x", [0x08, 0x07, 0x12, 0x07] + Array("pytorch".utf8)) == ONNXFormat().name)
         #expect(format("x", [0x08, 0x01, 0x12, 0x04, 0x0A, 0x02, 0x08, 0x01]) == RecognisedFormat.tensorFlowProtobuf.name)
         // Bytes that only look like protobuf at first (field 0, wire type 7) are not claimed.
         #expect(format("x", [0x08, 0x07, 0x07]) == nil)
@@ -112,7 +122,7 @@ import Testing
             let probe = try FileProbe(path: Fixtures.url(file).path)
             // Renamed to say nothing, the bytes alone tell the format.
             let anonymous = FileProbe(path: "model.bin", head: probe.head)
-            let expected = file.hasSuffix(".onnx") ? RecognisedFormat.onnx.name : RecognisedFormat.tfLite.name
+            let expected = file.hasSuffix(".onnx") ? ONNXFormat().name : RecognisedFormat.tfLite.name
             #expect(ModelFormats.format(of: anonymous)?.name == expected, "\(file)")
         }
     }

@@ -49,7 +49,7 @@ struct ONNXModelProto {
     }
 }
 
-struct ONNXGraphProto {
+struct ONNXGraphProto: Sendable {
     var name = ""
     var nodes: [ONNXNodeProto] = []
     var initializers: [ONNXTensorProto] = []
@@ -58,7 +58,7 @@ struct ONNXGraphProto {
     var valueInfo: [ONNXValueInfo] = []
 }
 
-struct ONNXNodeProto {
+struct ONNXNodeProto: Sendable {
     var name = ""
     var opType = ""
     var domain = ""
@@ -67,8 +67,8 @@ struct ONNXNodeProto {
     var attributes: [ONNXAttribute] = []
 }
 
-struct ONNXAttribute {
-    enum Value {
+struct ONNXAttribute: Sendable {
+    enum Value: Sendable {
         case float(Float), int(Int64), string(String), tensor(ONNXTensorProto), graph(ONNXGraphProto)
         case floats([Float]), ints([Int64]), strings([String])
         /// Kinds netviz does not read (sparse tensors, type protos, lists of tensors or graphs).
@@ -86,12 +86,14 @@ enum ONNXDataType: Int32 {
     var isFloatingPoint: Bool { [.float, .float16, .double, .bfloat16].contains(self) }
 }
 
-struct ONNXTensorProto {
+struct ONNXTensorProto: Sendable {
     var name = ""
     var dims: [Int64] = []
     var dataType: Int32 = 0
     /// `data_location` EXTERNAL: the values lie in another file (models over 2 GB); netviz counts from `dims`.
     var isExternal = false
+    /// Where `raw_data` lies in the file's bytes (nil when the values are in typed fields or elsewhere).
+    var rawRange: Range<Int>?
     /// The values of a tensor of at most `Limits.keptValues` elements, as integers or floats (nil for others).
     var integers: [Int64]?
     var floats: [Float]?
@@ -109,7 +111,7 @@ struct ONNXTensorProto {
     }
 }
 
-struct ONNXValueInfo {
+struct ONNXValueInfo: Sendable {
     enum Dim: Equatable {
         case value(Int64), param(String), unknown
     }
@@ -247,7 +249,9 @@ private struct ONNXParser {
             case 1: try reader.int64s(field, into: &tensor.dims, limit: limits.dims)
             case 2: tensor.dataType = Int32(truncatingIfNeeded: try reader.int64(field))
             case 8: tensor.name = try reader.string(field)
-            case 9: raw = field.range
+            case 9:
+                raw = field.range
+                tensor.rawRange = field.range
             case 14: tensor.isExternal = try reader.int64(field) == 1
             // Typed value fields: read only for small tensors (the cap stops a huge list early).
             case 7: try reader.int64s(field, into: &int64s, limit: limits.keptValues + 1, truncating: true)
