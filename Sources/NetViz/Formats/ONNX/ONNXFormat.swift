@@ -77,11 +77,24 @@ struct ONNXGraphReader {
             guard let rule = ONNXOps.rule(node.opType), node.domain.isEmpty || node.domain == "ai.onnx" else {
                 throw fail("node '\(nodeName)' (\(node.opType)): op \(node.domain.isEmpty ? "" : node.domain + ".")\(node.opType) is not read")
             }
+            // The classic exporter shares a weight through Identity nodes, and some exporters store weights in
+            // Constant nodes: both read as the initializer itself, so it is counted once, where it is used.
+            if node.opType == "Identity", node.inputs.count == 1, node.outputs.count == 1,
+                case .initializer(let tensor)? = sources[node.inputs[0]]
+            {
+                sources[node.outputs[0]] = .initializer(tensor)
+                continue
+            }
+            if node.opType == "Constant", node.outputs.count == 1, case .tensor(var tensor)? = node.attribute("value") {
+                tensor.name = node.outputs[0]
+                sources[node.outputs[0]] = .initializer(tensor)
+                continue
+            }
             var values: [ONNXValue?] = []
             var slots: [ONNXOperator.Slot] = []
             var inbound: [(node: Int, port: Int)] = []
             var weights: [WeightSpec] = []
-            for input in node.inputs {
+            for (position, input) in node.inputs.enumerated() {
                 if input.isEmpty {
                     values.append(nil)
                     slots.append(.absent)
@@ -103,7 +116,7 @@ struct ONNXGraphReader {
                         throw fail("initializer '\(tensor.name)': \(problem.message)")
                     }
                     values.append(value)
-                    if value.isFloat, value.elementCount > 1 || value.constant == nil {
+                    if value.isFloat, value.elementCount > 1 || value.constant == nil, !rule.settings.contains(position) {
                         // A weight: counted once, by the first node that reads it (the classic exporter shares them).
                         let holder = holders[tensor.name]
                         if holder == nil { holders[tensor.name] = nodeName }

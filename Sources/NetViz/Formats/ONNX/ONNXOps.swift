@@ -66,6 +66,8 @@ struct ONNXOpRule: Sendable {
     var macs: (@Sendable (ONNXNodeContext, [ONNXValue]) throws -> Int64)? = nil
     /// The "Conv 1x1" style group for `--by-type`; nil groups by op type.
     var costGroup: (@Sendable (ONNXNodeContext) -> String?)? = nil
+    /// Inputs that are settings, never parameters, even when a float initializer gives them (Resize's scales).
+    var settings: Set<Int> = []
 }
 
 /// The op types netviz reads, by name, and their rules (fvcore's registry from op to handler). An op type missing
@@ -484,7 +486,9 @@ enum ONNXOps {
             for axis in out.dims.indices where out.dims[axis] != data.dims[axis] { out.symbols[axis] = nil }
             return [out]
         }
+        table["Resize"]?.settings = [1, 2, 3]
         table["Upsample"] = table["Resize"]
+        table["Upsample"]?.settings = [1]
 
         // Reductions.
         for op in ["ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1", "ReduceSumSquare",

@@ -24,14 +24,10 @@ struct ONNXModelProto {
         var keptValues = 64
     }
 
-    /// Parses a whole `.onnx` file from `path`, mapped rather than read, so weights stay on disk.
+    /// Parses a whole `.onnx` file from `path`; initializers' bytes stay on disk.
     static func read(path: String, limits: Limits = Limits()) throws -> ONNXModelProto {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw NetVizError.file(path: path, message: "cannot be read")
-        }
+        // ModelProto.graph (7) -> GraphProto.initializer (5) -> TensorProto.raw_data (9) stays on disk.
+        let data = try SparseProtobufFile.read(path: path, plan: [7: .descend([5: .descend([9: .skip])])])
         do {
             return try parse(data, limits: limits)
         } catch let failure as ProtobufReader.Failure {
