@@ -39,4 +39,10 @@ public enum ModelFormats {
         }
         return try format.load(probe, options: options)
     }
+
+    /// The weights stored in the model file at `path` for `model`, or nil when its format stores none.
+    public static func storedWeights(path: String, for model: Model) throws -> WeightStore? {
+        let probe = try FileProbe(path: path)
+        return try format(of: probe)?.storedWeights(probe, for: model)
+    }
 }

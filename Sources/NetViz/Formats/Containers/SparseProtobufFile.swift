@@ -13,7 +13,8 @@ import Foundation
 enum SparseProtobufFile {
     /// What to do with a length-delimited field, by field number; fields not named are read whole.
     indirect enum Plan: Sendable {
-        case skip
+        /// Leave the payload out when it is longer than this many bytes (small values are read as usual).
+        case skip(above: Int)
         case descend([Int: Plan])
     }
 
@@ -91,7 +92,7 @@ enum SparseProtobufFile {
                     }
                     fieldEnd = offset + Int(size)
                     switch plan[Int(tag >> 3)] {
-                    case .skip?:
+                    case .skip(let above)? where Int(size) > above:
                         offset = fieldEnd
                         continue
                     case .descend(let inner)? where depth < 8:

@@ -241,3 +241,82 @@ struct ONNXGraphReader {
 
     private func fail(_ message: String) -> NetVizError { .file(path: path, message: message) }
 }
+
+extension ONNXFormat {
+    /// The initializers (and Constant-node tensors) each node of `model` holds, read from the file as float32.
+    func storedWeights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
+        let proto = try ONNXModelProto.read(path: probe.path)
+        var tensors: [String: ONNXTensorProto] = [:]
+        for tensor in proto.graph.initializers { tensors[tensor.name] = tensor }
+        for node in proto.graph.nodes where node.opType == "Constant" && node.outputs.count == 1 {
+            if case .tensor(var tensor)? = node.attribute("value") {
+                tensor.name = node.outputs[0]
+                tensors[tensor.name] = tensor
+            }
+        }
+        guard let handle = FileHandle(forReadingAtPath: probe.path) else {
+            throw NetVizError.file(path: probe.path, message: "cannot be read")
+        }
+        defer { try? handle.close() }
+        var store = WeightStore()
+        var loaded: [String: Tensor] = [:]
+        for node in model.nodes {
+            guard let op = node.layer as? ONNXOperator else { continue }
+            for spec in op.weightSpecs {
+                guard let proto = tensors[spec.name] else {
+                    throw NetVizError.file(path: probe.path, message: "node '\(node.name)' reads initializer '\(spec.name)', which has no data")
+                }
+                let tensor = try loaded[spec.name] ?? Self.values(of: proto, shape: spec.shape, handle: handle, path: probe.path)
+                loaded[spec.name] = tensor
+                store.tensors["\(node.name)/\(spec.name)"] = tensor
+            }
+        }
+        return store
+    }
+
+    /// A tensor's values as Floats: from `raw_data` in the file, or the typed values kept while reading.
+    private static func values(of proto: ONNXTensorProto, shape: [Int], handle: FileHandle, path: String) throws -> Tensor {
+        let count = shape.reduce(1, *)
+        if let floats = proto.floats, floats.count == count { return Tensor(unchecked: shape, data: floats) }
+        if let integers = proto.integers, integers.count == count { return Tensor(unchecked: shape, data: integers.map { Float($0) }) }
+        guard !proto.isExternal else {
+            throw NetVizError.file(path: path, message: "initializer '\(proto.name)' is stored in an external file; verify reads weights stored in the .onnx file")
+        }
+        guard let range = proto.rawRange else {
+            throw NetVizError.file(path: path, message: "initializer '\(proto.name)' keeps its values in typed fields, which verify does not read")
+        }
+        let width: Int
+        switch ONNXDataType(rawValue: proto.dataType) {
+        case .float, .int32: width = 4
+        case .float16, .bfloat16: width = 2
+        case .double, .int64: width = 8
+        default: throw NetVizError.file(path: path, message: "initializer '\(proto.name)' has an element type verify does not read (\(proto.dataType))")
+        }
+        guard range.count == count * width else {
+            throw NetVizError.file(path: path, message: "initializer '\(proto.name)' holds \(range.count) bytes for \(count) elements")
+        }
+        let bytes: Data
+        do {
+            try handle.seek(toOffset: UInt64(range.lowerBound))
+            bytes = try handle.read(upToCount: range.count) ?? Data()
+        } catch {
+            throw NetVizError.file(path: path, message: "cannot read initializer '\(proto.name)'")
+        }
+        guard bytes.count == range.count else { throw NetVizError.file(path: path, message: "initializer '\(proto.name)' runs past the end") }
+        let data: [Float] = bytes.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                var bits: UInt64 = 0
+                for b in 0..<width { bits |= UInt64(raw[i * width + b]) << (8 * UInt64(b)) }
+                switch ONNXDataType(rawValue: proto.dataType) {
+                case .float: return Float(bitPattern: UInt32(truncatingIfNeeded: bits))
+                case .int32: return Float(Int32(bitPattern: UInt32(truncatingIfNeeded: bits)))
+                case .float16: return Float(Float16(bitPattern: UInt16(truncatingIfNeeded: bits)))
+                case .bfloat16: return Float(bitPattern: UInt32(truncatingIfNeeded: bits) << 16)
+                case .double: return Float(Double(bitPattern: bits))
+                default: return Float(Int64(bitPattern: bits))
+                }
+            }
+        }
+        return Tensor(unchecked: shape, data: data)
+    }
+}

@@ -78,22 +78,7 @@ enum ONNXOps {
     static let rules: [String: ONNXOpRule] = {
         var table: [String: ONNXOpRule] = [:]
         // Shape-preserving ops, evaluated at read time when their input is known.
-        let unary: [String: @Sendable (Double, ONNXNodeProto) -> Double] = [
-            "Relu": { x, _ in max(x, 0) }, "Neg": { x, _ in -x }, "Exp": { x, _ in Foundation.exp(x) },
-            "Sqrt": { x, _ in x.squareRoot() }, "Identity": { x, _ in x }, "Abs": { x, _ in Swift.abs(x) },
-            "Floor": { x, _ in x.rounded(.down) }, "Ceil": { x, _ in x.rounded(.up) }, "Reciprocal": { x, _ in 1 / x },
-            "Sigmoid": { x, _ in 1 / (1 + Foundation.exp(-x)) }, "Tanh": { x, _ in Foundation.tanh(x) },
-            "Erf": { x, _ in Foundation.erf(x) }, "Log": { x, _ in Foundation.log(x) }, "Not": { x, _ in x == 0 ? 1 : 0 },
-            "Sin": { x, _ in Foundation.sin(x) }, "Cos": { x, _ in Foundation.cos(x) },
-            "Round": { x, _ in x.rounded(.toNearestOrEven) }, "Sign": { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) },
-            "HardSigmoid": { x, n in max(0, min(1, Double(n.float("alpha", 0.2)) * x + Double(n.float("beta", 0.5)))) },
-            "HardSwish": { x, _ in x * max(0, min(1, x / 6 + 0.5)) },
-            "LeakyRelu": { x, n in x >= 0 ? x : Double(n.float("alpha", 0.01)) * x },
-            "Elu": { x, n in x >= 0 ? x : Double(n.float("alpha", 1)) * (Foundation.exp(x) - 1) },
-            "Softplus": { x, _ in Foundation.log(1 + Foundation.exp(x)) },
-            "Gelu": { x, _ in 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot())) },
-        ]
-        for (op, function) in unary {
+        for (op, function) in unaryFunctions {
             table[op] = ONNXOpRule { context in
                 var value = try context.input(0)
                 value.constant = value.constant.map { $0.map { function($0, context.node) } }
@@ -133,29 +118,9 @@ enum ONNXOps {
             return [try context.input(0), mask]
         }
         // Element-wise ops of several inputs, broadcast as numpy does.
-        typealias Combine = @Sendable (Double, Double) -> Double
-        var binary: [String: Combine] = [:]
-        binary["Add"] = { $0 + $1 }
-        binary["Sub"] = { $0 - $1 }
-        binary["Mul"] = { $0 * $1 }
-        binary["Div"] = { $1 == 0 ? .nan : $0 / $1 }
-        binary["Pow"] = { Foundation.pow($0, $1) }
-        binary["Mod"] = { $1 == 0 ? .nan : $0 - ($0 / $1).rounded(.down) * $1 }
-        binary["Max"] = { max($0, $1) }
-        binary["Min"] = { min($0, $1) }
-        binary["Equal"] = { $0 == $1 ? 1 : 0 }
-        binary["Less"] = { $0 < $1 ? 1 : 0 }
-        binary["Greater"] = { $0 > $1 ? 1 : 0 }
-        binary["LessOrEqual"] = { $0 <= $1 ? 1 : 0 }
-        binary["GreaterOrEqual"] = { $0 >= $1 ? 1 : 0 }
-        binary["And"] = { ($0 != 0 && $1 != 0) ? 1 : 0 }
-        binary["Or"] = { ($0 != 0 || $1 != 0) ? 1 : 0 }
-        binary["PRelu"] = { $0 >= 0 ? $0 : $0 * $1 }
-        binary["Sum"] = { $0 + $1 }
-        binary["Mean"] = { $0 + $1 }
         let symbolOperator = ["Add": "+", "Sub": "-", "Mul": "*", "Div": "/"]
         let comparisons: Set<String> = ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or"]
-        for (op, function) in binary {
+        for (op, function) in binaryFunctions {
             table[op] = ONNXOpRule { context in
                 let operands = context.inputs.compactMap { $0 }
                 guard var result = operands.first else { throw LayerProblem("has no inputs") }
@@ -400,27 +365,7 @@ enum ONNXOps {
                 steps = try context.optionalInput(4).map { _ in try context.constantIntegers(4, "steps") }
                     ?? Array(repeating: 1, count: starts.count)
             }
-            guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
-                throw LayerProblem("starts, ends, axes and steps differ in length")
-            }
-            var ranges = data.dims.map { (start: 0, step: 1, count: $0) }
-            for i in starts.indices {
-                let axis = try ONNXValue.axis(axes[i], rank: data.rank)
-                let size = data.dims[axis], step = steps[i]
-                guard step != 0 else { throw LayerProblem("step 0") }
-                func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v, low), high) }
-                var start = starts[i] < 0 ? starts[i] &+ size : starts[i]
-                var end = ends[i] < 0 ? ends[i] &+ size : ends[i]
-                if step > 0 {
-                    start = clamp(start, 0, size)
-                    end = clamp(end, 0, size)
-                    ranges[axis] = (start, step, max(0, (end - start + step - 1) / step))
-                } else {
-                    start = clamp(start, 0, size - 1)
-                    end = clamp(end, -1, size - 1)
-                    ranges[axis] = (start, step, max(0, (start - end - step - 1) / -step))
-                }
-            }
+            let ranges = try sliceRanges(dims: data.dims, starts: starts, ends: ends, axes: axes, steps: steps)
             var out = ONNXValue(dims: ranges.map(\.count), elementType: data.elementType)
             for (axis, symbol) in data.symbols where ranges[axis].count == data.dims[axis] { out.symbols[axis] = symbol }
             if let values = data.constant, data.rank == 1 {
@@ -662,6 +607,75 @@ enum ONNXOps {
             })
         return table
     }()
+
+    /// Element-wise functions of one input (attributes at hand), shared by read-time folding and the kernels.
+    static let unaryFunctions: [String: @Sendable (Double, ONNXNodeProto) -> Double] = [
+        "Relu": { x, _ in max(x, 0) }, "Neg": { x, _ in -x }, "Exp": { x, _ in Foundation.exp(x) },
+        "Sqrt": { x, _ in x.squareRoot() }, "Identity": { x, _ in x }, "Abs": { x, _ in Swift.abs(x) },
+        "Floor": { x, _ in x.rounded(.down) }, "Ceil": { x, _ in x.rounded(.up) }, "Reciprocal": { x, _ in 1 / x },
+        "Sigmoid": { x, _ in 1 / (1 + Foundation.exp(-x)) }, "Tanh": { x, _ in Foundation.tanh(x) },
+        "Erf": { x, _ in Foundation.erf(x) }, "Log": { x, _ in Foundation.log(x) }, "Not": { x, _ in x == 0 ? 1 : 0 },
+        "Sin": { x, _ in Foundation.sin(x) }, "Cos": { x, _ in Foundation.cos(x) },
+        "Round": { x, _ in x.rounded(.toNearestOrEven) }, "Sign": { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) },
+        "HardSigmoid": { x, n in max(0, min(1, Double(n.float("alpha", 0.2)) * x + Double(n.float("beta", 0.5)))) },
+        "HardSwish": { x, _ in x * max(0, min(1, x / 6 + 0.5)) },
+        "LeakyRelu": { x, n in x >= 0 ? x : Double(n.float("alpha", 0.01)) * x },
+        "Elu": { x, n in x >= 0 ? x : Double(n.float("alpha", 1)) * (Foundation.exp(x) - 1) },
+        "Softplus": { x, _ in Foundation.log(1 + Foundation.exp(x)) },
+        "Gelu": { x, _ in 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot())) },
+    ]
+
+    /// Element-wise functions of two inputs, shared by read-time folding and the kernels.
+    static let binaryFunctions: [String: @Sendable (Double, Double) -> Double] = {
+        var binary: [String: @Sendable (Double, Double) -> Double] = [:]
+        binary["Add"] = { $0 + $1 }
+        binary["Sub"] = { $0 - $1 }
+        binary["Mul"] = { $0 * $1 }
+        binary["Div"] = { $1 == 0 ? .nan : $0 / $1 }
+        binary["Pow"] = { Foundation.pow($0, $1) }
+        binary["Mod"] = { $1 == 0 ? .nan : $0 - ($0 / $1).rounded(.down) * $1 }
+        binary["Max"] = { max($0, $1) }
+        binary["Min"] = { min($0, $1) }
+        binary["Equal"] = { $0 == $1 ? 1 : 0 }
+        binary["Less"] = { $0 < $1 ? 1 : 0 }
+        binary["Greater"] = { $0 > $1 ? 1 : 0 }
+        binary["LessOrEqual"] = { $0 <= $1 ? 1 : 0 }
+        binary["GreaterOrEqual"] = { $0 >= $1 ? 1 : 0 }
+        binary["And"] = { ($0 != 0 && $1 != 0) ? 1 : 0 }
+        binary["Or"] = { ($0 != 0 || $1 != 0) ? 1 : 0 }
+        binary["PRelu"] = { $0 >= 0 ? $0 : $0 * $1 }
+        binary["Sum"] = { $0 + $1 }
+        binary["Mean"] = { $0 + $1 }
+        return binary
+    }()
+
+    /// Slice's start, step and length per axis, clamped as the ONNX spec says.
+    static func sliceRanges(dims: [Int], starts: [Int], ends: [Int], axes: [Int], steps: [Int]) throws
+        -> [(start: Int, step: Int, count: Int)]
+    {
+        guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
+            throw LayerProblem("starts, ends, axes and steps differ in length")
+        }
+        var ranges = dims.map { (start: 0, step: 1, count: $0) }
+        for i in starts.indices {
+            let axis = try ONNXValue.axis(axes[i], rank: dims.count)
+            let size = dims[axis], step = steps[i]
+            guard step != 0 else { throw LayerProblem("step 0") }
+            func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v, low), high) }
+            var start = starts[i] < 0 ? starts[i] &+ size : starts[i]
+            var end = ends[i] < 0 ? ends[i] &+ size : ends[i]
+            if step > 0 {
+                start = clamp(start, 0, size)
+                end = clamp(end, 0, size)
+                ranges[axis] = (start, step, max(0, (end - start + step - 1) / step))
+            } else {
+                start = clamp(start, 0, size - 1)
+                end = clamp(end, -1, size - 1)
+                ranges[axis] = (start, step, max(0, (start - end - step - 1) / -step))
+            }
+        }
+        return ranges
+    }
 
     /// Numpy broadcasting of two values; `combine` computes the values when both are known and small.
     static func broadcast(

@@ -26,8 +26,10 @@ struct ONNXModelProto {
 
     /// Parses a whole `.onnx` file from `path`; initializers' bytes stay on disk.
     static func read(path: String, limits: Limits = Limits()) throws -> ONNXModelProto {
-        // ModelProto.graph (7) -> GraphProto.initializer (5) -> TensorProto.raw_data (9) stays on disk.
-        let data = try SparseProtobufFile.read(path: path, plan: [7: .descend([5: .descend([9: .skip])])])
+        // ModelProto.graph (7) -> GraphProto.initializer (5) -> TensorProto.raw_data (9) stays on disk, unless it is
+        // small enough to hold values that shape inference reads (8 bytes each).
+        let kept = limits.keptValues * 8
+        let data = try SparseProtobufFile.read(path: path, plan: [7: .descend([5: .descend([9: .skip(above: kept)])])])
         do {
             return try parse(data, limits: limits)
         } catch let failure as ProtobufReader.Failure {

@@ -1,0 +1,443 @@
+import Foundation
+
+/// The executor's kernels for ONNX ops, on NCHW data as ONNX defines them. Convolutions reuse the NHWC kernels
+/// (pad explicitly, transpose in and out); the rest are plain loops, written to be read against the ONNX spec.
+extension ONNXOperator: MultiOutputExecutable {
+    func executeAll(_ context: inout KernelContext) throws -> [Tensor] {
+        var run = ONNXKernelRun(op: self, context: context)
+        let outputs = try run.execute()
+        context = run.context
+        guard outputs.count >= self.outputs.count else { throw KernelError("made \(outputs.count) outputs of \(self.outputs.count)") }
+        return Array(outputs.prefix(self.outputs.count))
+    }
+}
+
+private struct ONNXKernelRun {
+    let op: ONNXOperator
+    var context: KernelContext
+    var node: ONNXNodeProto { op.node }
+
+    /// The `index`-th ONNX input as a tensor (activations, weights and read-time constants alike).
+    mutating func operand(_ index: Int) throws -> Tensor? {
+        guard index < op.slots.count else { return nil }
+        switch op.slots[index] {
+        case .activation(let position):
+            guard position < context.inputs.count else { throw KernelError("input \(index) is missing") }
+            return context.inputs[position]
+        case .weight(let name): return try context.weight(name)
+        case .constant(let value):
+            guard let values = value.constant else { throw KernelError("input \(index) has no value") }
+            return Tensor(unchecked: value.dims, data: values.map { Float($0) })
+        case .absent: return nil
+        }
+    }
+
+    mutating func required(_ index: Int) throws -> Tensor {
+        guard let tensor = try operand(index) else { throw KernelError("input \(index) is missing") }
+        return tensor
+    }
+
+    /// Integer values of a constant input (axes, pads), or nil when the input is absent.
+    func integers(_ index: Int) -> [Int]? {
+        guard index < op.slots.count, case .constant(let value) = op.slots[index] else { return nil }
+        return value.integers
+    }
+
+    var outputShape: [Int] { op.outputs.first?.dims ?? [] }
+
+    mutating func execute() throws -> [Tensor] {
+        let type = node.opType
+        if let function = ONNXOps.unaryFunctions[type] {
+            let x = try required(0)
+            return [Tensor(unchecked: x.shape, data: x.data.map { Float(function(Double($0), node)) })]
+        }
+        if let function = ONNXOps.binaryFunctions[type] {
+            var result = try required(0)
+            var count = 1
+            for index in 1..<max(op.slots.count, 1) {
+                guard let other = try operand(index) else { continue }
+                result = try broadcast([result, other]) { Float(function(Double($0[0]), Double($0[1]))) }
+                count += 1
+            }
+            if type == "Mean" { result.data = result.data.map { $0 / Float(count) } }
+            return [result]
+        }
+        switch type {
+        case "Identity", "Cast", "Reshape", "Flatten", "Squeeze", "Unsqueeze":
+            let x = try required(0)
+            return [Tensor(unchecked: outputShape, data: x.data)]
+        case "Dropout":
+            let x = try required(0)
+            return [x, Tensor(unchecked: x.shape, data: Array(repeating: 1, count: x.count))]
+        case "Expand":
+            let x = try required(0)
+            return [try broadcast([x, Tensor(zeros: outputShape)]) { $0[0] }]
+        case "Where":
+            return [try broadcast([try required(0), try required(1), try required(2)]) { $0[0] != 0 ? $0[1] : $0[2] }]
+        case "Clip":
+            let x = try required(0)
+            let low = try operand(1)?.data.first ?? node.float("min", -.greatestFiniteMagnitude)
+            let high = try operand(2)?.data.first ?? node.float("max", .greatestFiniteMagnitude)
+            return [Tensor(unchecked: x.shape, data: x.data.map { min(max($0, low), high) })]
+        case "Softmax", "LogSoftmax":
+            return [try softmax(try required(0), log: type == "LogSoftmax")]
+        case "Transpose":
+            let x = try required(0)
+            return [Kernels.transpose(x, node.ints("perm") ?? Array((0..<x.rank).reversed()))]
+        case "Concat":
+            var parts: [Tensor] = []
+            for index in op.slots.indices { if let part = try operand(index) { parts.append(part) } }
+            return [try concat(parts, axis: node.int("axis", 0))]
+        case "Split": return try split(try required(0))
+        case "Gather": return [try gather(try required(0), try required(1))]
+        case "Slice": return [try slice(try required(0))]
+        case "Conv": return [try conv(try required(0), try required(1), try operand(2))]
+        case "MaxPool", "AveragePool": return [try pool(try required(0), max: type == "MaxPool")]
+        case "GlobalAveragePool", "GlobalMaxPool":
+            let x = try required(0)
+            return [try reduce(x, axes: Array(2..<x.rank), keep: true, kind: type == "GlobalMaxPool" ? "ReduceMax" : "ReduceMean")]
+        case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceSumSquare", "ReduceL2":
+            let x = try required(0)
+            var axes = node.ints("axes") ?? integers(1) ?? []
+            if axes.isEmpty, node.int("noop_with_empty_axes", 0) == 0 { axes = Array(0..<x.rank) }
+            return [try reduce(x, axes: axes.map { $0 < 0 ? $0 + x.rank : $0 }, keep: node.int("keepdims", 1) == 1, kind: type)]
+        case "Gemm": return [try gemm(try required(0), try required(1), try operand(2))]
+        case "MatMul": return [try matmul(try required(0), try required(1))]
+        case "BatchNormalization":
+            let x = try required(0), scale = try required(1), bias = try required(2), mean = try required(3), variance = try required(4)
+            let epsilon = node.float("epsilon", 1e-5)
+            return [try perChannel(x, axis: 1) { c, v in
+                (v - mean.data[c]) / (variance.data[c] + epsilon).squareRoot() * scale.data[c] + bias.data[c]
+            }]
+        case "LayerNormalization":
+            return [try layerNorm(try required(0), scale: try required(1), bias: try operand(2))]
+        case "Pad": return [try pad(try required(0))]
+        default:
+            throw KernelError("the executor has no kernel for ONNX op \(type)")
+        }
+    }
+
+    // MARK: Element-wise
+
+    /// Numpy broadcasting of any number of operands (right-aligned, size-1 axes repeated).
+    func broadcast(_ operands: [Tensor], _ combine: ([Float]) -> Float) throws -> Tensor {
+        let rank = operands.map(\.rank).max() ?? 0
+        let shapes = operands.map { Array(repeating: 1, count: rank - $0.rank) + $0.shape }
+        var shape = Array(repeating: 1, count: rank)
+        for s in shapes {
+            for axis in 0..<rank where s[axis] != 1 {
+                guard shape[axis] == 1 || shape[axis] == s[axis] else { throw KernelError("operands \(shapes) do not broadcast") }
+                shape[axis] = s[axis]
+            }
+        }
+        let strides = shapes.map { s in zip(Tensor.strides(s), s).map { $1 == 1 ? 0 : $0 } }
+        let outStrides = Tensor.strides(shape)
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        var values = [Float](repeating: 0, count: operands.count)
+        for i in 0..<count {
+            for (k, operand) in operands.enumerated() {
+                var rest = i, offset = 0
+                for axis in 0..<rank {
+                    offset += (rest / outStrides[axis]) * strides[k][axis]
+                    rest %= outStrides[axis]
+                }
+                values[k] = operand.data[offset]
+            }
+            out[i] = combine(values)
+        }
+        return Tensor(unchecked: shape, data: out)
+    }
+
+    /// Applies `f(channel, value)` to every element, the channel being the index along `axis`.
+    func perChannel(_ x: Tensor, axis: Int, _ f: (Int, Float) -> Float) throws -> Tensor {
+        guard axis < x.rank else { throw KernelError("input \(x.shapeDescription) has no axis \(axis)") }
+        let inner = x.shape[(axis + 1)...].reduce(1, *), channels = x.shape[axis]
+        return Tensor(unchecked: x.shape, data: x.data.indices.map { f(($0 / inner) % channels, x.data[$0]) })
+    }
+
+    func softmax(_ x: Tensor, log: Bool) throws -> Tensor {
+        let axis = try ONNXValue.axis(node.int("axis", -1), rank: x.rank)
+        guard axis == x.rank - 1 || x.shape[(axis + 1)...].allSatisfy({ $0 == 1 }) else {
+            throw KernelError("the executor runs Softmax over the last axis only")
+        }
+        let width = x.shape[axis]
+        var out = x.data
+        for row in stride(from: 0, to: out.count, by: max(width, 1)) {
+            let slice = out[row..<(row + width)]
+            let top = slice.max() ?? 0
+            let exps = slice.map { Foundation.exp($0 - top) }
+            let sum = exps.reduce(0, +)
+            for i in 0..<width { out[row + i] = log ? (slice[row + i] - top) - Foundation.log(sum) : exps[i] / sum }
+        }
+        return Tensor(unchecked: x.shape, data: out)
+    }
+
+    func layerNorm(_ x: Tensor, scale: Tensor, bias: Tensor?) throws -> Tensor {
+        let axis = try ONNXValue.axis(node.int("axis", -1), rank: x.rank)
+        let epsilon = node.float("epsilon", 1e-5)
+        let width = x.shape[axis...].reduce(1, *)
+        guard scale.count == width, bias.map({ $0.count == width }) ?? true else {
+            throw KernelError("scale \(scale.shapeDescription) does not fit the normalised size \(width)")
+        }
+        var out = x.data
+        for row in stride(from: 0, to: out.count, by: max(width, 1)) {
+            let values = x.data[row..<(row + width)]
+            let mean = values.reduce(0, +) / Float(width)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(width)
+            let inverse = 1 / (variance + epsilon).squareRoot()
+            for i in 0..<width { out[row + i] = (x.data[row + i] - mean) * inverse * scale.data[i] + (bias?.data[i] ?? 0) }
+        }
+        return Tensor(unchecked: x.shape, data: out)
+    }
+
+    func reduce(_ x: Tensor, axes: [Int], keep: Bool, kind: String) throws -> Tensor {
+        let reduced = Set(axes)
+        guard reduced.allSatisfy({ $0 >= 0 && $0 < x.rank }) else { throw KernelError("axes \(axes) do not fit \(x.shapeDescription)") }
+        let keptShape = x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
+        let strides = Tensor.strides(keptShape), inStrides = Tensor.strides(x.shape)
+        let start: Float = kind == "ReduceMax" ? -.infinity : (kind == "ReduceMin" ? .infinity : (kind == "ReduceProd" ? 1 : 0))
+        var out = [Float](repeating: start, count: keptShape.reduce(1, *))
+        for i in 0..<x.count {
+            var rest = i, target = 0
+            for axis in 0..<x.rank {
+                let coordinate = rest / inStrides[axis]
+                rest %= inStrides[axis]
+                if !reduced.contains(axis) { target += coordinate * strides[axis] }
+            }
+            let v = x.data[i]
+            switch kind {
+            case "ReduceMax": out[target] = max(out[target], v)
+            case "ReduceMin": out[target] = min(out[target], v)
+            case "ReduceProd": out[target] *= v
+            case "ReduceSumSquare", "ReduceL2": out[target] += v * v
+            default: out[target] += v
+            }
+        }
+        let count = Float(reduced.map { x.shape[$0] }.reduce(1, *))
+        if kind == "ReduceMean" { out = out.map { $0 / count } }
+        if kind == "ReduceL2" { out = out.map { $0.squareRoot() } }
+        return Tensor(unchecked: keep ? keptShape : outputShape, data: out)
+    }
+
+    // MARK: Layout
+
+    func concat(_ parts: [Tensor], axis: Int) throws -> Tensor {
+        guard let first = parts.first else { throw KernelError("got no inputs") }
+        let a = try ONNXValue.axis(axis, rank: first.rank)
+        let outer = first.shape[..<a].reduce(1, *)
+        var out: [Float] = []
+        out.reserveCapacity(outputShape.reduce(1, *))
+        for o in 0..<outer {
+            for part in parts {
+                let block = part.shape[a...].reduce(1, *)
+                guard part.count >= (o + 1) * block else { throw KernelError("inputs do not fit together") }
+                out.append(contentsOf: part.data[(o * block)..<((o + 1) * block)])
+            }
+        }
+        return Tensor(unchecked: outputShape, data: out)
+    }
+
+    mutating func split(_ x: Tensor) throws -> [Tensor] {
+        let axis = try ONNXValue.axis(node.int("axis", 0), rank: x.rank)
+        let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
+        var offset = 0
+        return op.outputs.map { spec in
+            let size = spec.dims[axis]
+            var data: [Float] = []
+            data.reserveCapacity(outer * size * inner)
+            for o in 0..<outer {
+                let base = (o * x.shape[axis] + offset) * inner
+                data.append(contentsOf: x.data[base..<(base + size * inner)])
+            }
+            offset += size
+            return Tensor(unchecked: spec.dims, data: data)
+        }
+    }
+
+    func gather(_ data: Tensor, _ indices: Tensor) throws -> Tensor {
+        let axis = try ONNXValue.axis(node.int("axis", 0), rank: data.rank)
+        let outer = data.shape[..<axis].reduce(1, *), inner = data.shape[(axis + 1)...].reduce(1, *), size = data.shape[axis]
+        var out: [Float] = []
+        out.reserveCapacity(outputShape.reduce(1, *))
+        for o in 0..<outer {
+            for raw in indices.data {
+                var index = Int(raw)
+                if index < 0 { index += size }
+                guard index >= 0, index < size else { throw KernelError("index \(Int(raw)) is out of range for \(size)") }
+                let base = (o * size + index) * inner
+                out.append(contentsOf: data.data[base..<(base + inner)])
+            }
+        }
+        return Tensor(unchecked: outputShape, data: out)
+    }
+
+    func slice(_ x: Tensor) throws -> Tensor {
+        guard let starts = integers(1), let ends = integers(2) else { throw KernelError("starts and ends must be constants") }
+        let ranges = try ONNXOps.sliceRanges(
+            dims: x.shape, starts: starts, ends: ends, axes: integers(3) ?? Array(0..<starts.count),
+            steps: integers(4) ?? Array(repeating: 1, count: starts.count))
+        let shape = ranges.map(\.count), strides = Tensor.strides(x.shape), outStrides = Tensor.strides(shape)
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<count {
+            var rest = i, source = 0
+            for axis in shape.indices {
+                let coordinate = rest / outStrides[axis]
+                rest %= outStrides[axis]
+                source += (ranges[axis].start + coordinate * ranges[axis].step) * strides[axis]
+            }
+            out[i] = x.data[source]
+        }
+        return Tensor(unchecked: shape, data: out)
+    }
+
+    func pad(_ x: Tensor) throws -> Tensor {
+        guard node.string("mode", "constant") == "constant" else { throw KernelError("the executor pads in constant mode only") }
+        guard let pads = node.ints("pads") ?? integers(1), pads.count == 2 * x.rank else {
+            throw KernelError("pads must be constants for every axis")
+        }
+        let fill = Float(integers(2)?.first ?? 0)
+        let shape = outputShape, outStrides = Tensor.strides(shape), strides = Tensor.strides(x.shape)
+        var out = [Float](repeating: fill, count: shape.reduce(1, *))
+        for i in 0..<x.count {
+            var rest = i, target = 0
+            for axis in 0..<x.rank {
+                target += (rest / strides[axis] + pads[axis]) * outStrides[axis]
+                rest %= strides[axis]
+            }
+            out[target] = x.data[i]
+        }
+        return Tensor(unchecked: shape, data: out)
+    }
+
+    // MARK: Windows and products
+
+    /// Conv through the NHWC kernels: pad as ONNX says, transpose in, run 'valid', transpose out.
+    mutating func conv(_ x: Tensor, _ w: Tensor, _ bias: Tensor?) throws -> Tensor {
+        guard x.rank == 4, w.rank == 4 else { throw KernelError("the executor runs 2-D Conv only, got \(x.shapeDescription)") }
+        let window = try kernelWindow(x, kernel: [w.shape[2], w.shape[3]])
+        let padded = try padSpatial(x, window, fill: 0)
+        let nhwc = Kernels.transpose(padded, [0, 2, 3, 1])
+        let kernel = Kernels.transpose(w, [2, 3, 1, 0])
+        let out = try Kernels.convolution(
+            nhwc, kernel: kernel, bias: bias, strides: Size2(window.strides[0], window.strides[1]),
+            dilation: Size2(window.dilations[0], window.dilations[1]), padding: .valid, groups: max(node.int("group", 1), 1),
+            mode: context.mode, macs: &context.macs)
+        return Kernels.transpose(out, [0, 3, 1, 2])
+    }
+
+    func kernelWindow(_ x: Tensor, kernel: [Int]) throws -> ONNXWindow {
+        do { return try ONNXWindow(node, input: Array(x.shape[2...]), kernel: kernel) } catch let problem as LayerProblem {
+            throw KernelError(problem.message)
+        }
+    }
+
+    func padSpatial(_ x: Tensor, _ window: ONNXWindow, fill: Float) throws -> Tensor {
+        guard window.padsBegin.contains(where: { $0 != 0 }) || window.padsEnd.contains(where: { $0 != 0 }) else { return x }
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (top, left) = (window.padsBegin[0], window.padsBegin[1])
+        let ph = h + top + window.padsEnd[0], pw = w + left + window.padsEnd[1]
+        var out = [Float](repeating: fill, count: n * c * ph * pw)
+        for plane in 0..<(n * c) {
+            for y in 0..<h {
+                for xi in 0..<w { out[(plane * ph + y + top) * pw + xi + left] = x.data[(plane * h + y) * w + xi] }
+            }
+        }
+        return Tensor(unchecked: [n, c, ph, pw], data: out)
+    }
+
+    func pool(_ x: Tensor, max isMax: Bool) throws -> Tensor {
+        guard x.rank == 4, let kernel = node.ints("kernel_shape"), kernel.count == 2 else {
+            throw KernelError("the executor runs 2-D pooling only, got \(x.shapeDescription)")
+        }
+        let window = try kernelWindow(x, kernel: kernel)
+        let includePad = node.int("count_include_pad", 0) == 1
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = (window.output[0], window.output[1])
+        var out = [Float](repeating: 0, count: n * c * oh * ow)
+        for plane in 0..<(n * c) {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var acc: Float = isMax ? -.infinity : 0
+                    var counted = 0
+                    for ky in 0..<kernel[0] {
+                        for kx in 0..<kernel[1] {
+                            let iy = oy * window.strides[0] - window.padsBegin[0] + ky * window.dilations[0]
+                            let ix = ox * window.strides[1] - window.padsBegin[1] + kx * window.dilations[1]
+                            let inPadded = iy < h + window.padsEnd[0] && ix < w + window.padsEnd[1]
+                            guard iy >= 0, iy < h, ix >= 0, ix < w else {
+                                if includePad, inPadded, iy >= -window.padsBegin[0], ix >= -window.padsBegin[1] { counted += 1 }
+                                continue
+                            }
+                            let v = x.data[(plane * h + iy) * w + ix]
+                            acc = isMax ? Swift.max(acc, v) : acc + v
+                            counted += 1
+                        }
+                    }
+                    out[(plane * oh + oy) * ow + ox] = isMax ? acc : acc / Float(Swift.max(counted, 1))
+                }
+            }
+        }
+        return Tensor(unchecked: [n, c, oh, ow], data: out)
+    }
+
+    mutating func gemm(_ a: Tensor, _ b: Tensor, _ c: Tensor?) throws -> Tensor {
+        let transA = node.int("transA", 0) == 1, transB = node.int("transB", 0) == 1
+        let alpha = node.float("alpha", 1), beta = node.float("beta", 1)
+        guard a.rank == 2, b.rank == 2 else { throw KernelError("takes 2-D inputs") }
+        let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let n = transB ? b.shape[0] : b.shape[1]
+        guard (transB ? b.shape[1] : b.shape[0]) == k else { throw KernelError("cannot multiply \(a.shapeDescription) by \(b.shapeDescription)") }
+        var out = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var acc: Float = 0
+                for p in 0..<k {
+                    acc += a.data[transA ? p * m + i : i * k + p] * b.data[transB ? j * k + p : p * n + j]
+                }
+                out[i * n + j] = alpha * acc
+            }
+        }
+        context.macs += Int64(m * n * k)
+        var result = Tensor(unchecked: [m, n], data: out)
+        if let c { result = try broadcast([result, c]) { $0[0] + beta * $0[1] } }
+        return result
+    }
+
+    mutating func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let aShape = a.rank == 1 ? [1] + a.shape : a.shape, bShape = b.rank == 1 ? b.shape + [1] : b.shape
+        let m = aShape[aShape.count - 2], k = aShape[aShape.count - 1], n = bShape[bShape.count - 1]
+        guard bShape[bShape.count - 2] == k else { throw KernelError("cannot multiply \(a.shapeDescription) by \(b.shapeDescription)") }
+        let batchShape = outputShape.dropLast((a.rank > 1 ? 1 : 0) + (b.rank > 1 ? 1 : 0))
+        let batch = batchShape.reduce(1, *)
+        // Index each operand's matrices through broadcasting of the batch axes.
+        let aBatch = Array(aShape.dropLast(2)), bBatch = Array(bShape.dropLast(2))
+        let rank = batchShape.count
+        let aAligned = Array(repeating: 1, count: rank - aBatch.count) + aBatch
+        let bAligned = Array(repeating: 1, count: rank - bBatch.count) + bBatch
+        let outStrides = Tensor.strides(Array(batchShape))
+        let aStrides = zip(Tensor.strides(aAligned), aAligned).map { $1 == 1 ? 0 : $0 }
+        let bStrides = zip(Tensor.strides(bAligned), bAligned).map { $1 == 1 ? 0 : $0 }
+        var out = [Float](repeating: 0, count: batch * m * n)
+        for t in 0..<batch {
+            var rest = t, ai = 0, bi = 0
+            for axis in 0..<rank {
+                let coordinate = rest / outStrides[axis]
+                rest %= outStrides[axis]
+                ai += coordinate * aStrides[axis]
+                bi += coordinate * bStrides[axis]
+            }
+            let aBase = ai * m * k, bBase = bi * k * n, oBase = t * m * n
+            for i in 0..<m {
+                for j in 0..<n {
+                    var acc: Float = 0
+                    for p in 0..<k { acc += a.data[aBase + i * k + p] * b.data[bBase + p * n + j] }
+                    out[oBase + i * n + j] = acc
+                }
+            }
+        }
+        context.macs += Int64(batch * m * n * k)
+        return Tensor(unchecked: outputShape, data: out)
+    }
+}
