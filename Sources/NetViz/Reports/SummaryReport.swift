@@ -99,13 +99,19 @@ public enum SummaryReport {
         func params(_ label: String, _ count: Int64, _ bytes: Int64) -> String {
             "\(label): \(NumberFormat.grouped(count)) (\(NumberFormat.memory(bytes: bytes)))"
         }
-        return [
+        var lines = [
             params("Total params", stats.totalParams, stats.totalParamBytes),
             params("Trainable params", stats.trainableParams, stats.trainableParamBytes),
             params("Non-trainable params", stats.nonTrainableParams, stats.nonTrainableParamBytes),
             "Total MACs: \(NumberFormat.decimal(stats.totalMACs))",
-            "Activation memory: \(NumberFormat.memory(bytes: stats.activationBytes)) (all layer outputs, batch 1)",
         ]
+        if stats.activationProductMACs > 0 {
+            // Said apart: conventions differ on counting products of two activations (Docs/counting.md).
+            lines.append(
+                "  of which activation x activation (attention's Q.K^T and A.V): \(NumberFormat.grouped(stats.activationProductMACs))")
+        }
+        lines.append("Activation memory: \(NumberFormat.memory(bytes: stats.activationBytes)) (all layer outputs, batch 1)")
+        return lines
     }
 
     public static func text(_ stats: ModelStatistics, options: SummaryOptions = SummaryOptions()) throws -> String {
@@ -272,6 +278,7 @@ public enum SummaryReport {
             ("trainable_params", .int(stats.trainableParams)),
             ("non_trainable_params", .int(stats.nonTrainableParams)),
             ("total_macs", .int(stats.totalMACs)),
+        ] + (stats.activationProductMACs > 0 ? [("activation_product_macs", .int(stats.activationProductMACs))] : []) + [
             ("warnings", .array(stats.warnings.map(OrderedJSON.string))),
         ]
     }
