@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Small files of the formats netviz recognises but does not read yet, for Tests/NetVizTests/FormatTests.swift.
+"""Small files of the formats netviz recognises (some it does not read yet), for Tests/NetVizTests/FormatTests.swift.
 
 Made with each format's own library where one is light (onnx, h5py, flatbuffers); the SavedModel protobuf head is
 encoded by hand (TensorFlow is too large to install for a few bytes). Run from the project root:
@@ -28,6 +28,15 @@ onnx.checker.check_model(model)
 onnx.save(model, f"{out}/tiny.onnx")
 # The same bytes under a name that says nothing: recognised by content.
 onnx.save(model, f"{out}/onnx-model.bin")
+
+# ONNX with an op no one defines ("Celu2") between two Relus, its output shape stated in value_info and a symbolic
+# batch: what --allow-unknown reads.
+graph = helper.make_graph(
+    [helper.make_node("Relu", ["x"], ["a"]), helper.make_node("Celu2", ["a"], ["b"]), helper.make_node("Relu", ["b"], ["y"])],
+    "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4])],
+    value_info=[helper.make_tensor_value_info("b", TensorProto.FLOAT, ["batch", 4])])
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), f"{out}/unknown-op.onnx")
 
 # HDF5: what Keras 2's model.save("m.h5") writes at its top (a model_config attribute) with h5py.
 with h5py.File(f"{out}/tiny.h5", "w") as f:

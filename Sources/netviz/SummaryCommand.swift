@@ -21,6 +21,14 @@ struct SummaryCommand: ParsableCommand {
     @Flag(name: .customLong("by-type"), help: "Show where the MACs and params go, by layer type and kernel shape.")
     var byType = false
 
+    @Option(help: "Group rows by the module path in their names (PyTorch's ONNX exports), to this depth, as torchinfo's depth.")
+    var depth: Int?
+
+    func validate() throws {
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, got \(depth)") }
+        if depth != nil, expandNested { throw ValidationError("--depth does not apply with --expand-nested") }
+    }
+
     @OptionGroup var output: TableOutputOptions
 
     func run() throws {
@@ -47,7 +55,13 @@ struct SummaryCommand: ParsableCommand {
             throw OptionError(flag: "--chart", message: "applies only with --by-type")
         }
         try output.checkOutputs(inputs: [source.model])
-        let stats = try source.statistics(expandNested: expandNested)
+        let stats: ModelStatistics
+        if let depth {
+            let model = try source.load().groupedByPath(depth: depth)
+            stats = try source.modelSource.located { try ModelStatistics(model) }
+        } else {
+            stats = try source.statistics(expandNested: expandNested)
+        }
         if byType {
             try output.emit(CostBreakdown.report(stats), inputs: [source.model])
         } else if options.format == .json {

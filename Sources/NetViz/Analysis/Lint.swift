@@ -30,9 +30,13 @@ public enum Lint {
             if layers[className] == nil { order.append(className) }
             layers[className, default: []].append("'\(node.name)'")
         }
+        let onnx = Set(model.nodes.filter { $0.layer is ONNXOperator }.map(\.className))
         return order.map { className in
-            "unknown Keras class \(className) (\(Limits.list(layers[className] ?? []))) imported with --allow-unknown as "
-                + "shape-preserving, 0 params and 0 MACs: its counts are missing from the totals"
+            onnx.contains(className + ", unknown")
+                ? "unknown ONNX op \(className) (\(Limits.list(layers[className] ?? []))) read with --allow-unknown: its "
+                    + "shapes are the file's value_info, its MACs are missing from the totals"
+                : "unknown Keras class \(className) (\(Limits.list(layers[className] ?? []))) imported with --allow-unknown as "
+                    + "shape-preserving, 0 params and 0 MACs: its counts are missing from the totals"
         }
     }
 

@@ -97,6 +97,40 @@ import Testing
         #expect(!plot.stdout.contains("features.0.0.weight"))
     }
 
+    /// `--depth`: rows grouped by PyTorch's module paths, each group the sum of its members, totals unchanged.
+    @Test func depthGroupsByModulePath() throws {
+        let model = try Self.load("mobilenet_v2_w025.classic.onnx")
+        let full = try ModelStatistics(model)
+        let one = try ModelStatistics(model.groupedByPath(depth: 1))
+        #expect(one.model.nodes.map(\.name) == ["input", "/features", "/GlobalAveragePool", "/Flatten", "/classifier/classifier.1/Gemm"])
+        #expect(one.model.nodes[1].className == "98 ops")
+        #expect(one.layers[1].macs == 733_088 && one.layers[1].params == 232_784)
+        #expect(one.totalMACs == full.totalMACs && one.totalParams == full.totalParams)
+        let two = try ModelStatistics(model.groupedByPath(depth: 2))
+        // torchvision's mobilenet_v2: features.0 (stem) to features.18 (last 1x1 conv).
+        #expect(two.model.nodes.filter { $0.name.hasPrefix("/features/") }.count == 19)
+        #expect(two.model.nodes.first { $0.name == "/features/features.0" }.map { two.layers[$0.index].macs } == 55_296)
+        #expect(two.totalMACs == full.totalMACs && two.totalParams == full.totalParams)
+        #expect(throws: NetVizError.invalidSetting(name: "depth", message: "must be at least 1, got 0")) { try model.groupedByPath(depth: 0) }
+        let cli = try CLI.run(["summary", Fixtures.url("onnx/mobilenet_v2_w025.classic.onnx").path, "--depth", "1", "--format", "csv"])
+        #expect(cli.status == 0 && cli.stdout.contains("/features,98 ops,\"(1, 1280, 1, 1)\",232784,232784,0,733088"))
+    }
+
+    /// `--allow-unknown`: an op without a rule takes the file's stated shapes, and its MACs are said to be missing.
+    @Test func unknownOpsUseTheStatedShapes() throws {
+        let path = Fixtures.url("formats/unknown-op.onnx").path
+        let refused = try CLI.run(["summary", path])
+        #expect(refused.status == 1 && refused.stderr == "Error: \(path): ops netviz does not read: Celu2 (1 node: '#1')\n")
+        var options = ImportOptions()
+        options.allowUnknown = true
+        let stats = try ModelStatistics(ModelFormats.load(path: path, options: options).model)
+        #expect(stats.model.nodes.map(\.className) == ["InputLayer", "Relu", "Celu2, unknown", "Relu"])
+        #expect(stats.model.outputSpecs.map(\.description) == ["(batch, 4)"])
+        #expect(stats.warnings == [
+            "unknown ONNX op Celu2 ('Celu2_1') read with --allow-unknown: its shapes are the file's value_info, its MACs are missing from the totals"
+        ])
+    }
+
     // MARK: Bad files: one line each
 
     /// A minimal ONNX file: inputs, nodes (op, inputs, outputs), graph outputs, initializers (name, dims).

@@ -42,7 +42,9 @@ struct ONNXGraphReader {
     func model(name: String) throws -> Model {
         let graph = proto.graph
         let opset = proto.opsets[""] ?? proto.opsets["ai.onnx"] ?? 1
-        try checkOpTypes(graph)
+        if !options.allowUnknown { try checkOpTypes(graph) }
+        // Shapes the file states (dynamo exports carry them for every tensor): what an unknown op's outputs are.
+        let stated = Dictionary((graph.valueInfo + graph.outputs).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
         var sources: [String: Source] = [:]
         var described: [NodeDescription] = []
@@ -74,8 +76,15 @@ struct ONNXGraphReader {
         var holders: [String: String] = [:]
         for (position, node) in graph.nodes.enumerated() {
             let nodeName = node.name.isEmpty ? "\(node.opType)_\(position)" : node.name
-            guard let rule = ONNXOps.rule(node.opType), node.domain.isEmpty || node.domain == "ai.onnx" else {
-                throw fail("node '\(nodeName)' (\(node.opType)): op \(node.domain.isEmpty ? "" : node.domain + ".")\(node.opType) is not read")
+            let known = ONNXOps.rule(node.opType).flatMap { node.domain.isEmpty || node.domain == "ai.onnx" ? $0 : nil }
+            // Under --allow-unknown, an op without a rule takes its outputs from the file's value_info.
+            let rule = try known ?? ONNXOpRule { _ in
+                try node.outputs.map { name in
+                    guard let info = stated[name], info.shape != nil else {
+                        throw LayerProblem("op \(node.opType) is not read and the file states no shape for its output '\(name)'")
+                    }
+                    return try inputValue(info)
+                }
             }
             // The classic exporter shares a weight through Identity nodes, and some exporters store weights in
             // Constant nodes: both read as the initializer itself, so it is counted once, where it is used.
@@ -168,7 +177,8 @@ struct ONNXGraphReader {
             }
             let activationInputs = slots.filter { if case .activation = $0 { return true } else { return false } }.count
             let layer = ONNXOperator(
-                name: nodeName, node: Self.withoutGraphs(node), slots: slots, outputs: outputs.map(\.spec), weightSpecs: weights,
+                name: nodeName, node: Self.withoutGraphs(node), unknown: known == nil, slots: slots, outputs: outputs.map(\.spec),
+                weightSpecs: weights,
                 macCount: macs, activationMACs: node.opType == "MatMul" && activationInputs == 2 ? macs : 0,
                 group: rule.costGroup?(context))
             described.append(
@@ -212,9 +222,9 @@ struct ONNXGraphReader {
         throw fail("ops netviz does not read: \(listed.joined(separator: "; "))")
     }
 
-    /// A graph input's value: fixed dims as they are, symbolic dims bound to 1 (one sample) and named.
+    /// A graph input's (or stated) value: fixed dims as they are, symbolic dims bound to 1 (one sample) and named.
     private func inputValue(_ input: ONNXValueInfo) throws -> ONNXValue {
-        guard let shape = input.shape else { throw fail("input '\(input.name)' has no shape") }
+        guard let shape = input.shape else { throw fail("'\(input.name)' has no shape") }
         var value = ONNXValue(dims: [], elementType: input.elementType)
         for (axis, dim) in shape.enumerated() {
             switch dim {

@@ -262,6 +262,7 @@ private struct ONNXKernelRun {
         out.reserveCapacity(outputShape.reduce(1, *))
         for o in 0..<outer {
             for raw in indices.data {
+                guard raw.isFinite, abs(raw) <= Float(size) else { throw KernelError("index \(raw) is out of range for \(size)") }
                 var index = Int(raw)
                 if index < 0 { index += size }
                 guard index >= 0, index < size else { throw KernelError("index \(Int(raw)) is out of range for \(size)") }

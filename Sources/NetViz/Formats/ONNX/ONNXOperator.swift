@@ -19,6 +19,8 @@ struct ONNXOperator: Layer, InstanceClassName {
 
     var name: String?
     let node: ONNXNodeProto
+    /// An op netviz has no rule for, read under `--allow-unknown`: shapes from the file, MACs missing.
+    var unknown = false
     let slots: [Slot]
     let outputs: [TensorSpec]
     let weightSpecs: [WeightSpec]
@@ -27,7 +29,7 @@ struct ONNXOperator: Layer, InstanceClassName {
     let activationMACs: Int64
     let group: String?
 
-    var instanceClassName: String { node.opType }
+    var instanceClassName: String { unknown ? "\(node.opType), unknown" : node.opType }
     var activation: ActivationFunction? { nil }
 
     func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {

@@ -199,7 +199,7 @@ enum ONNXOps {
             guard let s = start.constant?.first, let l = limit.constant?.first, let d = delta.constant?.first, d != 0 else {
                 throw LayerProblem("its start, limit and delta must be known constants, delta not 0")
             }
-            let count = max(Int(((l - s) / d).rounded(.up)), 0)
+            let count = try SizeMath.size(max(((l - s) / d).rounded(.up), 0))
             var value = ONNXValue(dims: [count], elementType: start.elementType)
             if count <= onnxFoldLimit { value.constant = (0..<count).map { s + Double($0) * d } }
             return [value]
@@ -229,11 +229,11 @@ enum ONNXOps {
             }
             let total = data.elementCount
             if let inferred {
-                let known = dims.reduce(1, *)
+                let known = try SizeMath.product(dims)
                 guard known > 0, total % known == 0 else { throw LayerProblem("cannot reshape \(data.dims) to \(target)") }
                 dims[inferred] = total / known
             }
-            guard dims.reduce(1, *) == total else { throw LayerProblem("cannot reshape \(data.dims) (\(total) elements) to \(target)") }
+            guard try SizeMath.product(dims) == total else { throw LayerProblem("cannot reshape \(data.dims) (\(total) elements) to \(target)") }
             return [ONNXValue(dims: dims, symbols: symbols, elementType: data.elementType, constant: data.constant,
                               constantSymbols: data.constantSymbols)]
         }
@@ -293,7 +293,7 @@ enum ONNXOps {
                 guard part.rank == first.rank,
                     part.dims.indices.allSatisfy({ $0 == axis || part.dims[$0] == first.dims[$0] })
                 else { throw LayerProblem("cannot concatenate \(first.dims) and \(part.dims) on axis \(axis)") }
-                out.dims[axis] += part.dims[axis]
+                out.dims[axis] = try SizeMath.add(out.dims[axis], part.dims[axis])
             }
             out.constant = nil
             out.constantSymbols = [:]
@@ -317,10 +317,13 @@ enum ONNXOps {
             if sizes == nil {
                 let parts = context.node.int("num_outputs", count)
                 guard parts > 0 else { throw LayerProblem("splits into no outputs") }
+                guard parts <= max(data.dims[axis], 1) else { throw LayerProblem("splits \(data.dims[axis]) into \(parts) outputs") }
                 let chunk = (data.dims[axis] + parts - 1) / parts
                 sizes = (0..<parts).map { min(chunk, max(data.dims[axis] - $0 * chunk, 0)) }
             }
-            guard let sizes, sizes.count == count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == data.dims[axis] else {
+            guard let sizes, sizes.count == count, sizes.allSatisfy({ $0 >= 0 && $0 <= data.dims[axis] }),
+                sizes.reduce(0, { $0 &+ $1 }) == data.dims[axis]
+            else {
                 throw LayerProblem("split sizes do not add up to \(data.dims[axis]) over \(count) outputs")
             }
             return sizes.map { size in
@@ -341,7 +344,7 @@ enum ONNXOps {
             if let values = data.constant, let picks = indices.integers, data.rank == 1 {
                 var gathered: [Double] = []
                 for (i, pick) in picks.enumerated() {
-                    let at = pick < 0 ? pick + data.dims[0] : pick
+                    let at = pick < 0 ? pick &+ data.dims[0] : pick
                     guard at >= 0, at < data.dims[0] else { throw LayerProblem("index \(pick) is out of range for \(data.dims[0])") }
                     gathered.append(values[at])
                     if let symbol = data.constantSymbols[at] { out.constantSymbols[i] = symbol }
@@ -393,7 +396,7 @@ enum ONNXOps {
             let data = try context.input(0)
             let repeats = try context.constantIntegers(1, "repeats")
             guard repeats.count == data.rank, repeats.allSatisfy({ $0 >= 0 }) else { throw LayerProblem("repeats \(repeats) do not fit rank \(data.rank)") }
-            return [ONNXValue(dims: zip(data.dims, repeats).map { $0 * $1 }, elementType: data.elementType)]
+            return [ONNXValue(dims: try zip(data.dims, repeats).map { try SizeMath.multiply($0, $1) }, elementType: data.elementType)]
         }
         table["Pad"] = ONNXOpRule { context in
             let data = try context.input(0)
@@ -407,7 +410,7 @@ enum ONNXOps {
             var out = data
             out.constant = nil
             for (i, axis) in axes.enumerated() {
-                out.dims[axis] = data.dims[axis] + pads[i] + pads[i + axes.count]
+                out.dims[axis] = try SizeMath.add(data.dims[axis], pads[i], pads[i + axes.count])
                 guard out.dims[axis] >= 0 else { throw LayerProblem("pads \(pads) leave a negative size") }
                 if pads[i] != 0 || pads[i + axes.count] != 0 { out.symbols[axis] = nil }
             }
@@ -424,7 +427,7 @@ enum ONNXOps {
             } else if let scales = context.optionalInput(2)?.constant ?? (context.opset < 11 ? context.optionalInput(1)?.constant : nil),
                 scales.count == data.rank
             {
-                out.dims = zip(data.dims, scales).map { Int((Double($0) * $1).rounded(.down)) }
+                out.dims = try zip(data.dims, scales).map { try SizeMath.size((Double($0) * $1).rounded(.down)) }
             } else {
                 throw LayerProblem("has neither constant scales nor sizes")
             }
@@ -482,7 +485,9 @@ enum ONNXOps {
                 let x = try context.input(0), w = try context.input(1)
                 guard x.rank >= 3, w.rank == x.rank else { throw LayerProblem("input \(x.dims) and weight \(w.dims) do not fit") }
                 let groups = context.node.int("group", 1)
-                guard groups >= 1, x.dims[1] % groups == 0, w.dims[1] * groups == x.dims[1], w.dims[0] % groups == 0 else {
+                guard groups >= 1, groups <= max(x.dims[1], 1), x.dims[1] % groups == 0, w.dims[1] * groups == x.dims[1],
+                    w.dims[0] % groups == 0
+                else {
                     throw LayerProblem("weight \(w.dims) does not fit \(x.dims[1]) input channels in \(groups) groups")
                 }
                 let window = try ONNXWindow(context.node, input: Array(x.dims[2...]), kernel: Array(w.dims[2...]))
@@ -508,6 +513,7 @@ enum ONNXOps {
                     throw LayerProblem("input \(x.dims) and weight \(w.dims) do not fit")
                 }
                 let groups = max(context.node.int("group", 1), 1)
+                guard groups <= max(x.dims[1], 1) else { throw LayerProblem("group \(groups) exceeds \(x.dims[1]) input channels") }
                 let spatial = x.rank - 2
                 let strides = context.node.ints("strides") ?? Array(repeating: 1, count: spatial)
                 let dilations = context.node.ints("dilations") ?? Array(repeating: 1, count: spatial)
@@ -520,14 +526,16 @@ enum ONNXOps {
                 if let given = context.node.ints("output_shape") {
                     dims = Array(given.suffix(spatial))
                 } else {
-                    dims = (0..<spatial).map { i in
-                        strides[i] * (x.dims[i + 2] - 1) + extra[i] + (w.dims[i + 2] - 1) * dilations[i] + 1 - pads[i] - pads[i + spatial]
+                    dims = try (0..<spatial).map { i in
+                        let span = try SizeMath.add(try SizeMath.multiply(w.dims[i + 2] - 1, dilations[i]), 1)
+                        let grown = try SizeMath.add(try SizeMath.multiply(strides[i], x.dims[i + 2] - 1), extra[i], span)
+                        return try SizeMath.add(grown, -pads[i], -pads[i + spatial])
                     }
                     let autoPad = context.node.string("auto_pad", "NOTSET")
-                    if autoPad.hasPrefix("SAME") { dims = (0..<spatial).map { x.dims[$0 + 2] * strides[$0] } }
+                    if autoPad.hasPrefix("SAME") { dims = try (0..<spatial).map { try SizeMath.multiply(x.dims[$0 + 2], strides[$0]) } }
                 }
                 guard dims.allSatisfy({ $0 > 0 }) else { throw LayerProblem("output size \(dims) is not positive") }
-                var out = ONNXValue(dims: [x.dims[0], w.dims[1] * groups] + dims, elementType: x.elementType)
+                var out = ONNXValue(dims: [x.dims[0], try SizeMath.multiply(w.dims[1], groups)] + dims, elementType: x.elementType)
                 out.symbols[0] = x.symbols[0]
                 return [out]
             },
@@ -660,18 +668,18 @@ enum ONNXOps {
         for i in starts.indices {
             let axis = try ONNXValue.axis(axes[i], rank: dims.count)
             let size = dims[axis], step = steps[i]
-            guard step != 0 else { throw LayerProblem("step 0") }
+            guard step != 0, step != Int.min else { throw LayerProblem("step \(step) is not valid") }
             func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v, low), high) }
             var start = starts[i] < 0 ? starts[i] &+ size : starts[i]
             var end = ends[i] < 0 ? ends[i] &+ size : ends[i]
             if step > 0 {
                 start = clamp(start, 0, size)
                 end = clamp(end, 0, size)
-                ranges[axis] = (start, step, max(0, (end - start + step - 1) / step))
+                ranges[axis] = (start, step, end > start ? (end - start - 1) / step + 1 : 0)
             } else {
                 start = clamp(start, 0, size - 1)
                 end = clamp(end, -1, size - 1)
-                ranges[axis] = (start, step, max(0, (start - end - step - 1) / -step))
+                ranges[axis] = (start, step, start > end ? (start - end - 1) / -step + 1 : 0)
             }
         }
         return ranges
@@ -783,24 +791,25 @@ struct ONNXWindow {
             strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), kernel.allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 })
         else { throw LayerProblem("kernel \(kernel), strides, dilations or pads do not fit \(n) spatial axes") }
         for i in 0..<n {
-            let span = (kernel[i] - 1) * dilations[i] + 1
+            let span = try SizeMath.add(try SizeMath.multiply(kernel[i] - 1, dilations[i]), 1)
             var begin = pads[i], end = pads[i + n], size: Int
             switch autoPad {
             case "SAME_UPPER", "SAME_LOWER":
-                size = (input[i] + strides[i] - 1) / strides[i]
-                let total = max(0, (size - 1) * strides[i] + span - input[i])
+                size = input[i] / strides[i] + (input[i] % strides[i] == 0 ? 0 : 1)
+                let total = max(0, try SizeMath.add(try SizeMath.multiply(size - 1, strides[i]), span, -input[i]))
                 begin = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
                 end = total - begin
             case "VALID":
                 begin = 0
                 end = 0
+                guard input[i] >= span else { throw LayerProblem("window \(kernel) is larger than the input \(input)") }
                 size = (input[i] - span) / strides[i] + 1
             default:
-                let room = input[i] + begin + end - span
+                let room = try SizeMath.add(input[i], begin, end, -span)
                 guard room >= 0 else { throw LayerProblem("window \(kernel) is larger than the padded input \(input)") }
-                size = ceil ? (room + strides[i] - 1) / strides[i] + 1 : room / strides[i] + 1
+                size = room / strides[i] + 1 + (ceil && room % strides[i] != 0 ? 1 : 0)
                 // ONNX (as PyTorch) drops a last window that would start in the end padding.
-                if ceil, (size - 1) * strides[i] >= input[i] + begin { size -= 1 }
+                if ceil, try SizeMath.multiply(size - 1, strides[i]) >= SizeMath.add(input[i], begin) { size -= 1 }
             }
             guard size > 0 else { throw LayerProblem("window \(kernel) leaves no output for input \(input)") }
             output.append(size)

@@ -27,7 +27,8 @@ struct ONNXValue: Sendable {
 
     /// The constant's values as integers (shape, axes, pads), clamped into Int (Slice ends use INT64_MAX).
     var integers: [Int]? {
-        constant?.map { value in
+        guard let constant, constant.allSatisfy({ !$0.isNaN }) else { return nil }
+        return constant.map { value in
             if value >= 9.2e18 { return Int.max }
             if value <= -9.2e18 { return Int.min }
             return Int(value)
@@ -55,6 +56,35 @@ struct ONNXValue: Sendable {
         let resolved = axis < 0 ? axis + rank : axis
         guard resolved >= 0, resolved < max(rank, 1) else { throw LayerProblem("axis \(axis) is out of range for rank \(rank)") }
         return resolved
+    }
+}
+
+/// Integer arithmetic on sizes from a file: overflow is a `LayerProblem`, never a trap.
+enum SizeMath {
+    static func multiply(_ a: Int, _ b: Int) throws -> Int {
+        let (value, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else { throw LayerProblem("sizes \(a) x \(b) overflow") }
+        return value
+    }
+
+    static func add(_ values: Int...) throws -> Int {
+        var total = 0
+        for value in values {
+            let (sum, overflow) = total.addingReportingOverflow(value)
+            guard !overflow else { throw LayerProblem("sizes \(values) overflow when added") }
+            total = sum
+        }
+        return total
+    }
+
+    static func product(_ values: [Int]) throws -> Int {
+        try values.reduce(1) { try multiply($0, $1) }
+    }
+
+    /// A size computed in floating point (Resize's scales, Range's count), refused when not finite or too large.
+    static func size(_ value: Double) throws -> Int {
+        guard value.isFinite, value >= 0, value < Double(Int32.max) else { throw LayerProblem("size \(value) is not valid") }
+        return Int(value)
     }
 }
 

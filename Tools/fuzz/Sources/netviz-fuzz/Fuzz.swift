@@ -6,7 +6,7 @@ import Foundation
 enum FuzzTarget: String, CaseIterable {
     /// The format seam's recognisers, then Keras JSON configs and `.keras` archives (by their ZIP signature).
     case keras
-    /// ONNX protobufs (the message reader; issue 12's first part).
+    /// ONNX models: the message reader, then the graph reader, counting and the summary.
     case onnx
     /// `.safetensors` weight files (verify --weights).
     case safetensors
@@ -25,8 +25,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         switch FuzzTarget.selected {
         case .keras: try fuzzKeras(bytes)
         case .onnx:
-            // Typed throws: a ProtobufReader.Failure is the only way it can fail.
-            _ = try? ONNXModelProto.parse(Data(bytes))
+            // Typed throws: a ProtobufReader.Failure is the only way parsing can fail.
+            guard let proto = try? ONNXModelProto.parse(Data(bytes)) else { break }
+            // Then what `netviz summary` does with it: shape inference, counting, the summary; and the file path
+            // (the sparse read, which must give the same bytes' verdict) for a few inputs.
+            let model = try ONNXGraphReader(path: "fuzz-input.onnx", proto: proto, options: ImportOptions()).model(name: "fuzz")
+            let stats = try ModelStatistics(model)
+            _ = try SummaryReport.text(stats)
         case .safetensors:
             let tensors = try SafeTensors.decode(Data(bytes), path: "fuzz-input")
             // What verify does next with them: re-encode and decode again, which must round-trip.
