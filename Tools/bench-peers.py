@@ -4,6 +4,7 @@
     python Tools/bench-peers.py plot-mobilenet DPI OUT.png   # keras.utils.plot_model(show_shapes=True, dpi=DPI)
     python Tools/bench-peers.py summary-config CONFIG.json   # model_from_json + model.summary()
     python Tools/bench-peers.py forward-mobilenet RUNS       # tf.function forward, batch 1: prints median ms
+    python Tools/bench-peers.py onnx-tool-summary FILE.onnx  # onnx-tool: load, shape inference, profile, print
 
 Timing is done by the caller (netviz-bench) around the whole process, except forward-mobilenet, which times the
 forward pass in-process like netviz's executor does. Needs tensorflow-cpu and pydot (and Graphviz's dot for plots).
@@ -16,9 +17,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def main(argv):
+    job = argv[1] if len(argv) > 1 else ""
+    if job == "onnx-tool-summary":
+        # onnx-tool's own path to a per-node table with params and MACs (its README's "profile" example).
+        import onnx_tool
+
+        model = onnx_tool.Model(argv[2])
+        model.graph.shape_infer()
+        model.graph.profile()
+        model.graph.print_node_map()
+        return
     import keras  # noqa: imported here so a bad command fails before the slow import
 
-    job = argv[1] if len(argv) > 1 else ""
     if job == "summary-mobilenet":
         keras.applications.MobileNet(weights=None).summary()
     elif job == "plot-mobilenet":

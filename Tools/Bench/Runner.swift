@@ -6,6 +6,8 @@ struct Runner {
     var smoke = false
     /// A Python with tensorflow-cpu (and pydot) for the peer figures; nil or unusable: peers are reported missing.
     var python: String?
+    /// A Python with onnx-tool, for the ONNX peer figures (`make bench-onnx-models`).
+    var onnxPython: String?
     var docsPath: String?
 
     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -84,6 +86,7 @@ struct Runner {
 
         try reports(in: temporary)
         try kerasFiles(peers: peers, peerRuns: peerRuns)
+        try onnxFiles(peerRuns: peerRuns)
         try verify(peers: peers)
         say()
 
@@ -124,6 +127,45 @@ struct Runner {
             if let limit = limits[name] {
                 target("import + summary of \(name) under \(Int(limit)) ms (issue 6)", "\(ms(timing.medianMs)) ms", timing.medianMs < limit)
             }
+        }
+    }
+
+    /// `netviz summary` of ONNX files: the committed fixtures, and the full-size exports of `make bench-onnx-models`
+    /// (weights included, so a summary that read them would show) beside onnx-tool on the same file.
+    mutating func onnxFiles(peerRuns: Int) throws {
+        let fixtures = ["resnet18.dynamo.onnx", "mobilenet_v2.classic.onnx", "transformer_encoder.dynamo.onnx"]
+            .map { "Tests/NetVizTests/Fixtures/onnx/" + $0 }
+        let made = ["vit_b_16.onnx", "resnet18.onnx", "mobilenet_v2.onnx"].map { ".bench-models/" + $0 }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        let onnxTool = onnxPython.flatMap { python in
+            (try? ProcessTiming.runOnce([python, "-c", "import onnx_tool"])) != nil ? python : nil
+        }
+        for path in smoke ? Array(fixtures.prefix(1)) : fixtures + made {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            guard let timing = try? ProcessTiming.measure([netviz, "summary", path], runs: smoke ? 3 : 11, warmups: 2) else {
+                say("| `netviz summary \(name)` | failed (cannot read it in this build) | | | | | | | |")
+                continue
+            }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int).map { $0 >> 20 } ?? 0
+            let peer = path.hasPrefix(".bench-models/") ? onnxTool.flatMap {
+                try? ProcessTiming.measure([$0, peerScript, "onnx-tool-summary", path], runs: peerRuns, warmups: 0)
+            } : nil
+            let label = path.hasPrefix(".bench-models/") ? "`netviz summary \(name)` (\(size) MB, with weights)" : "`netviz summary \(name)`"
+            row(label, timing, peer == nil ? "" : "onnx-tool: load + shape_infer + profile", peer)
+            if name == "vit_b_16.onnx" {
+                target("ViT-B/16 .onnx summary under 100 ms (issue 12)", "\(ms(timing.medianMs)) ms", timing.medianMs < 100)
+                target("ViT-B/16 .onnx summary under 100 MiB peak", String(format: "%.1f MiB", timing.peakMiB), timing.peakMiB < 100)
+            }
+            if name == "resnet18.onnx" && path.hasPrefix(".bench-models/") {
+                target("resnet18 .onnx summary under 30 ms (issue 12)", "\(ms(timing.medianMs)) ms", timing.medianMs < 30)
+            }
+            if let peer, path.hasPrefix(".bench-models/") {
+                target("\(name) at least 10x faster than onnx-tool", String(format: "%.0fx", peer.medianMs / timing.medianMs),
+                       peer.medianMs / timing.medianMs >= 10)
+            }
+        }
+        if made.isEmpty, !smoke {
+            say("| full-size ONNX models | not made: `make bench-onnx-models` exports ViT-B/16, resnet18 and mobilenet_v2 | | | | | | | |")
         }
     }
 

@@ -23,6 +23,7 @@ do {
             switch argument {
             case "--smoke": runner.smoke = true
             case "--peers": runner.python = rest.popFirst()
+            case "--onnx-peer": runner.onnxPython = rest.popFirst()
             case "--docs": runner.docsPath = rest.popFirst()
             default: throw BenchError("unknown option \(argument)")
             }
