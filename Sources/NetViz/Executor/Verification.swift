@@ -38,6 +38,8 @@ public struct VerificationReport: Sendable {
     /// Wall time of the forward pass (kernels and checks), in seconds.
     public let seconds: Double
     public let mode: ExecutionMode
+    /// Samples in the batch the counts were divided by (1 for whole shapes, which hold their own batch).
+    public var batch = 1
     /// Every layer's output by node index, when `verify(keepAll: true)` asked for them.
     public var all: [Int: Tensor] = [:]
     /// Set when a kernel could not run after an earlier check had failed (its input no longer fits).
@@ -72,7 +74,7 @@ public struct VerificationReport: Sendable {
         let counted = checks.reduce(Int64(0)) { $0 + $1.countedMACs }
         out.append("")
         out.append("Total MACs: counted \(NumberFormat.grouped(counted)), predicted \(NumberFormat.grouped(checks.reduce(Int64(0)) { $0 + $1.predictedMACs }))")
-        out.append(String(format: "Forward pass (%@ kernels, batch %d): %.1f ms", mode.rawValue, outputs.first?.shape.first ?? 1, seconds * 1000))
+        out.append(String(format: "Forward pass (%@ kernels, batch %d): %.1f ms", mode.rawValue, batch, seconds * 1000))
         out.append(finalLine)
         return out.joined(separator: "\n") + "\n"
     }
@@ -111,7 +113,8 @@ public enum Verifier {
     ) throws -> VerificationReport {
         let stats = try ModelStatistics(model)
         var checks: [LayerCheck] = []
-        let batch = inputs.first?.shape.first ?? 1
+        // Whole shapes (ONNX) hold their batch in the spec: counts are for the whole tensor, batch 1.
+        let batch = inputs.first.flatMap { input in model.inputSpecs.first?.batch(of: input.shape) } ?? 1
         try checkSize(stats, batch: batch)
         let start = DispatchTime.now().uptimeNanoseconds
         progress?(0, model.nodes.count, model.nodes.first?.name ?? "")
@@ -132,13 +135,13 @@ public enum Verifier {
         } catch let error as NetVizError where checks.contains(where: { !$0.ok }) {
             // A wrong shape upstream can make a later kernel refuse its input: report the first wrong layer.
             var report = VerificationReport(
-                modelName: model.name, checks: checks, outputs: [], seconds: 0, mode: executor.mode)
+                modelName: model.name, checks: checks, outputs: [], seconds: 0, mode: executor.mode, batch: batch)
             report.stopped = error.description
             return report
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var report = VerificationReport(
-            modelName: model.name, checks: checks, outputs: result.outputs, seconds: seconds, mode: executor.mode)
+            modelName: model.name, checks: checks, outputs: result.outputs, seconds: seconds, mode: executor.mode, batch: batch)
         report.all = result.all
         return report
     }

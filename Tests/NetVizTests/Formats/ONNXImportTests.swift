@@ -80,6 +80,31 @@ import Testing
         #expect(difference <= 1e-4 * max(expected.maxAbs, 1), "\(stem): \(difference)")
     }
 
+    /// Graphs written op by op (Tools/make-onnx-op-fixtures.py) so every rule and kernel meets onnxruntime: each
+    /// output's shape and values, every node's counted MACs equal to the rule's.
+    @Test(arguments: ["cnn", "tensor_ops"])
+    func everyOpMatchesOnnxRuntime(graph: String) throws {
+        struct Facts: Decodable { let output_shapes: [String: [String: [Int]]] }
+        let facts = try JSONDecoder().decode(Facts.self, from: Data(contentsOf: Fixtures.url("onnx/ops/expected.json")))
+        let shapes = try #require(facts.output_shapes[graph])
+        let path = Fixtures.url("onnx/ops/\(graph).onnx").path
+        let model = try ModelFormats.load(path: path).model
+        let outputNames = model.outputIndices.map { model.nodes[$0].name }
+        #expect(outputNames.count == shapes.count)
+        let weights = try #require(try ModelFormats.storedWeights(path: path, for: model))
+        let input = try NumPyFile.read(path: Fixtures.url("onnx/ops/\(graph).input.npy").path)
+        let report = try Verifier.verify(model, weights: weights, inputs: [input], executor: Executor(mode: .reference))
+        #expect(report.passed, "\(report.failures.map(\.name))")
+        // The graph's outputs in file order are y, then the others as the script lists them.
+        let names = graph == "cnn" ? ["y", "s1", "p2"] : ["y", "cl", "mx"]
+        for (name, output) in zip(names, report.outputs) {
+            let expected = try NumPyFile.read(path: Fixtures.url("onnx/ops/\(graph).\(name).npy").path)
+            #expect(output.shape == shapes[name], "\(graph).\(name)")
+            let difference = try #require(output.maxAbsDifference(expected), "\(graph).\(name) shape")
+            #expect(difference <= 1e-5 * max(expected.maxAbs, 1), "\(graph).\(name): \(difference)")
+        }
+    }
+
     @Test func summaryGolden() throws {
         try CLI.expectGolden(["summary", Fixtures.url("onnx/resnet_block.dynamo.onnx").path], "cli/summary-onnx-resnet-block.txt")
         try CLI.expectGolden(

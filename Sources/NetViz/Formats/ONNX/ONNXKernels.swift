@@ -112,6 +112,16 @@ private struct ONNXKernelRun {
         case "LayerNormalization":
             return [try layerNorm(try required(0), scale: try required(1), bias: try operand(2))]
         case "Pad": return [try pad(try required(0))]
+        case "InstanceNormalization":
+            let x = try required(0)
+            return [try groupNorm(x, groups: x.rank > 1 ? x.shape[1] : 1, scale: try required(1), bias: try required(2))]
+        case "GroupNormalization":
+            return [try groupNorm(try required(0), groups: node.int("num_groups", 1), scale: try required(1), bias: try required(2))]
+        case "ConvTranspose": return [try convTranspose(try required(0), try required(1), try operand(2))]
+        case "Tile":
+            let x = try required(0)
+            return [try x.tiledView(to: outputShape)]
+        case "Resize", "Upsample": return [try resizeNearest(try required(0))]
         default:
             throw KernelError("the executor has no kernel for ONNX op \(type)")
         }
@@ -218,6 +228,70 @@ private struct ONNXKernelRun {
         if kind == "ReduceMean" { out = out.map { $0 / count } }
         if kind == "ReduceL2" { out = out.map { $0.squareRoot() } }
         return Tensor(unchecked: keep ? keptShape : outputShape, data: out)
+    }
+
+    /// Instance and group normalisation: statistics over each group of channels and the spatial axes, then the
+    /// scale and bias per channel (or per group, as GroupNormalization had them before opset 21).
+    func groupNorm(_ x: Tensor, groups: Int, scale: Tensor, bias: Tensor) throws -> Tensor {
+        guard x.rank >= 2, groups >= 1, x.shape[1] % groups == 0 else { throw KernelError("\(groups) groups do not divide \(x.shapeDescription)") }
+        let channels = x.shape[1], inner = x.shape[2...].reduce(1, *), perGroup = channels / groups
+        guard scale.count == bias.count, scale.count == channels || scale.count == groups else {
+            throw KernelError("scale \(scale.shapeDescription) fits neither \(channels) channels nor \(groups) groups")
+        }
+        let epsilon = node.float("epsilon", 1e-5)
+        var out = x.data
+        let width = perGroup * inner
+        for block in stride(from: 0, to: x.count, by: max(width, 1)) {
+            let values = x.data[block..<(block + width)]
+            let mean = values.reduce(0, +) / Float(width)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(width)
+            let inverse = 1 / (variance + epsilon).squareRoot()
+            for i in 0..<width {
+                let channel = ((block / inner) + i / inner) % channels
+                let k = scale.count == channels ? channel : channel / perGroup
+                out[block + i] = (x.data[block + i] - mean) * inverse * scale.data[k] + bias.data[k]
+            }
+        }
+        return Tensor(unchecked: x.shape, data: out)
+    }
+
+    /// Nearest-neighbour Resize with ONNX's defaults (half_pixel coordinates, round_prefer_floor), the mode exports use.
+    func resizeNearest(_ x: Tensor) throws -> Tensor {
+        guard node.string("mode", "nearest") == "nearest" else { throw KernelError("the executor resizes in nearest mode only") }
+        let transform = node.string("coordinate_transformation_mode", "half_pixel")
+        let rounding = node.string("nearest_mode", "round_prefer_floor")
+        let shape = outputShape
+        guard shape.count == x.rank else { throw KernelError("output \(shape) does not fit \(x.shapeDescription)") }
+        var maps: [[Int]] = []
+        for axis in 0..<x.rank {
+            let scale = Double(shape[axis]) / Double(x.shape[axis])
+            maps.append((0..<shape[axis]).map { o in
+                let source: Double = switch transform {
+                case "asymmetric": Double(o) / scale
+                case "align_corners": shape[axis] > 1 ? Double(o) * Double(x.shape[axis] - 1) / Double(shape[axis] - 1) : 0
+                default: (Double(o) + 0.5) / scale - 0.5
+                }
+                let index: Int = switch rounding {
+                case "floor": Int(source.rounded(.down))
+                case "ceil": Int(source.rounded(.up))
+                case "round_prefer_ceil": Int((source + 0.5).rounded(.down))
+                default: source - source.rounded(.down) == 0.5 ? Int(source.rounded(.down)) : Int(source.rounded())
+                }
+                return min(max(index, 0), x.shape[axis] - 1)
+            })
+        }
+        let strides = Tensor.strides(x.shape), outStrides = Tensor.strides(shape)
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<count {
+            var rest = i, source = 0
+            for axis in 0..<x.rank {
+                source += maps[axis][rest / outStrides[axis]] * strides[axis]
+                rest %= outStrides[axis]
+            }
+            out[i] = x.data[source]
+        }
+        return Tensor(unchecked: shape, data: out)
     }
 
     // MARK: Layout
@@ -348,6 +422,46 @@ private struct ONNXKernelRun {
         return Tensor(unchecked: [n, c, ph, pw], data: out)
     }
 
+    /// ConvTranspose as ONNX defines it: every input element scatters its kernel into the output, which is then cropped
+    /// by the pads. Counts input elements x (C_out / group) x kernel area.
+    mutating func convTranspose(_ x: Tensor, _ w: Tensor, _ bias: Tensor?) throws -> Tensor {
+        guard x.rank == 4, w.rank == 4 else { throw KernelError("the executor runs 2-D ConvTranspose only") }
+        let groups = max(node.int("group", 1), 1)
+        let (n, c, h, wi) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let outPerGroup = w.shape[1], inPerGroup = c / groups, kh = w.shape[2], kw = w.shape[3]
+        let strides = node.ints("strides") ?? [1, 1], dilations = node.ints("dilations") ?? [1, 1]
+        let pads = node.ints("pads") ?? [0, 0, 0, 0]
+        let shape = outputShape
+        guard shape.count == 4, strides.count == 2, dilations.count == 2, pads.count == 4 else { throw KernelError("attributes do not fit 2-D") }
+        let (oh, ow) = (shape[2], shape[3])
+        var out = [Float](repeating: 0, count: shape.reduce(1, *))
+        for b in 0..<n {
+            for ci in 0..<c {
+                let g = ci / inPerGroup
+                for y in 0..<h {
+                    for xi in 0..<wi {
+                        let v = x.data[((b * c + ci) * h + y) * wi + xi]
+                        for oc in 0..<outPerGroup {
+                            let channel = g * outPerGroup + oc
+                            for ky in 0..<kh {
+                                let oy = y * strides[0] + ky * dilations[0] - pads[0]
+                                for kx in 0..<kw {
+                                    let ox = xi * strides[1] + kx * dilations[1] - pads[1]
+                                    guard oy >= 0, oy < oh, ox >= 0, ox < ow else { continue }
+                                    out[((b * shape[1] + channel) * oh + oy) * ow + ox] += v * w.data[((ci * outPerGroup + oc) * kh + ky) * kw + kx]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        context.macs += Int64(x.count * outPerGroup * kh * kw)
+        var result = Tensor(unchecked: shape, data: out)
+        if let bias { result = try perChannel(result, axis: 1) { $1 + bias.data[$0] } }
+        return result
+    }
+
     func pool(_ x: Tensor, max isMax: Bool) throws -> Tensor {
         guard x.rank == 4, let kernel = node.ints("kernel_shape"), kernel.count == 2 else {
             throw KernelError("the executor runs 2-D pooling only, got \(x.shapeDescription)")
@@ -440,5 +554,26 @@ private struct ONNXKernelRun {
         }
         context.macs += Int64(batch * m * n * k)
         return Tensor(unchecked: outputShape, data: out)
+    }
+}
+
+extension Tensor {
+    /// This tensor repeated along each axis to `shape` (each size a multiple of this one's), for Tile.
+    func tiledView(to shape: [Int]) throws -> Tensor {
+        guard shape.count == rank, zip(shape, self.shape).allSatisfy({ $1 > 0 && $0 % $1 == 0 }) else {
+            throw KernelError("cannot tile \(shapeDescription) to \(shape)")
+        }
+        let strides = Tensor.strides(self.shape), outStrides = Tensor.strides(shape)
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<count {
+            var rest = i, source = 0
+            for axis in 0..<rank {
+                source += ((rest / outStrides[axis]) % self.shape[axis]) * strides[axis]
+                rest %= outStrides[axis]
+            }
+            out[i] = data[source]
+        }
+        return Tensor(unchecked: shape, data: out)
     }
 }
