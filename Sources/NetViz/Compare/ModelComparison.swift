@@ -51,10 +51,13 @@ public enum ModelComparison {
             ]
             table.rows.append(row)
         }
+        // A file that stores whole shapes (ONNX) has BatchNorm folded into its convolutions by the exporter.
+        let folded = entries.contains { $0.stats.model.inputSpecs.contains { !$0.batched } }
         table.notes = [
             "ratios are to the first row",
             "MACs are multiply-accumulates for one sample (FLOPs = 2 x MACs); params as Keras counts them, "
-                + "BatchNorm included; activations = all layer outputs, batch 1."
+                + "BatchNorm included" + (folded ? " (ONNX files: as stored, BatchNorm folded into the convolutions)" : "")
+                + "; activations = all layer outputs, batch 1."
         ]
         return table
     }
