@@ -206,10 +206,53 @@ def case_imported_mix():
     return keras.Model(x, frozen(b), name="imported_mix")
 
 
+def case_text_lstm():
+    x = keras.Input(shape=(7,), dtype="int32", name="tokens")
+    e = L.Embedding(50, 8, name="embedding")(x)
+    h = L.LSTM(6, name="lstm")(e)
+    return keras.Model(x, L.Dense(3, activation="softmax", name="dense")(h), name="text_lstm")
+
+
+def case_bigru():
+    x = keras.Input(shape=(6,), dtype="int32", name="tokens")
+    e = L.Embedding(40, 5, name="embedding")(x)
+    s = L.Bidirectional(L.GRU(4, return_sequences=True), name="bigru")(e)
+    p = L.GlobalMaxPooling1D(name="gmp")(s)
+    return keras.Model(x, L.Dense(2, name="dense")(p), name="bigru")
+
+
+def case_conv1d():
+    x = keras.Input(shape=(12, 4), name="input")
+    c = L.Conv1D(6, 3, padding="causal", dilation_rate=2, name="causal")(x)
+    p = L.MaxPooling1D(2, name="maxpool")(c)
+    c2 = L.Conv1D(5, 3, strides=2, padding="same", activation="relu", name="same")(p)
+    a = L.AveragePooling1D(2, strides=1, padding="same", name="avgpool")(c2)
+    g = L.GlobalAveragePooling1D(name="gap")(a)
+    k = L.GlobalMaxPooling1D(keepdims=True, name="gmp_keep")(c)
+    return keras.Model(x, [g, k], name="conv1d")
+
+
+def case_rnns():
+    x = keras.Input(shape=(5, 3), name="input")
+    s = L.SimpleRNN(4, return_sequences=True, name="simple")(x)
+    g = L.GRU(4, reset_after=False, go_backwards=True, return_sequences=True, name="gru_v1")(s)
+    l = L.LSTM(3, go_backwards=True, return_sequences=True, name="lstm_back")(g)
+    b = L.Bidirectional(L.LSTM(2), merge_mode="sum", name="bilstm")(l)
+    return keras.Model(x, b, name="rnns")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
     owner = owner or layer.name
+    if isinstance(layer, L.Bidirectional):
+        # netviz names the two directions' weights forward/... and backward/...
+        out = {}
+        for part, sub in (("forward", layer.forward_layer), ("backward", layer.backward_layer)):
+            values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
+            sub.set_weights(values)
+            out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
+        return out
     if isinstance(layer, keras.Model):
         out = {}
         for sub in layer.layers:
@@ -295,6 +338,13 @@ CASES = {
     "imported_mix": (case_imported_mix, ["conv", "ln", "block"], None,
                      "imported from its own model.json: Normalization, LayerNormalization, keras.ops with constants, "
                      "a nested Sequential, a frozen Dense"),
+    "imported_text_lstm": (case_text_lstm, ["embedding", "lstm"], "F32", "Embedding + LSTM + Dense (a text classifier)"),
+    "imported_bigru": (case_bigru, ["embedding", "bigru"], "F32",
+                       "Embedding + Bidirectional(GRU, return_sequences) + GlobalMaxPooling1D + Dense"),
+    "imported_conv1d": (case_conv1d, ["causal", "maxpool", "same", "avgpool"], "F32",
+                        "Conv1D causal dilated and same strided, Max/AveragePooling1D, GlobalAverage/MaxPooling1D"),
+    "imported_rnns": (case_rnns, ["simple", "gru_v1", "lstm_back"], "F32",
+                      "SimpleRNN, GRU reset_after=False go_backwards, LSTM go_backwards, Bidirectional(LSTM) sum"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
@@ -322,13 +372,18 @@ def main():
         inputs = {t.name.split(":")[0]: None for t in model.inputs}
         input_layers = [l for l in model.layers if isinstance(l, keras.layers.InputLayer)]
         feed = {l.name: seeded_input(l.name, l.batch_shape[1:]) for l in input_layers}
+        for l in input_layers:
+            if "int" in str(l.dtype):
+                # Token ids for an Embedding: seeded uniforms scaled to the vocabulary, as integers (stored as F32).
+                vocabulary = min(e.input_dim for e in model.layers if isinstance(e, L.Embedding))
+                feed[l.name] = np.floor((feed[l.name] + 1) / 2 * vocabulary).astype(np.float32)
         assert len(feed) == len(model.inputs)
         names = [n.split("/")[0] for n in model.output_names] if hasattr(model, "output_names") else []
         outputs = [o for o in (model.outputs)]
         out_layers = [o._keras_history[0].name for o in outputs]
         record = list(dict.fromkeys(out_layers + extra))
         probe = keras.Model(model.inputs, [model.get_layer(n).output for n in record])
-        x = [feed[l.name] for l in input_layers]
+        x = [feed[l.name].astype(np.int32) if "int" in str(l.dtype) else feed[l.name] for l in input_layers]
         arg = x if len(x) > 1 else x[0]
         try:
             got = probe(arg, training=False)
@@ -368,6 +423,8 @@ def main():
             "weight_dtype": dtype, "params": int(model.count_params()),
             "note": manifest_note,
             "max_abs_output": float(max(np.abs(v).max() for v in expected.values())),
+            "layer_params": {l.name: int(l.count_params()) for l in model.layers},
+            "layer_output_shapes": {l.name: [None if d is None else int(d) for d in l.output.shape] for l in model.layers},
         }
         print(f"{name}: {model.count_params()} params, recorded {', '.join(record)}")
     with open(manifest_path, "w") as f:

@@ -422,4 +422,27 @@ enum Kernels {
         }
         return Tensor(unchecked: shape, data: out)
     }
+
+    // MARK: Sequences
+
+    /// `shape` with a size-1 axis inserted at `axis` (a sequence seen as a map of height 1).
+    static func insertAxis(_ shape: [Int], at axis: Int) -> [Int] {
+        var out = shape
+        out.insert(1, at: min(axis, out.count))
+        return out
+    }
+
+    /// Zeros before the data along one axis (Conv1D's causal padding).
+    static func padAxis(_ x: Tensor, axis: Int, before: Int) throws -> Tensor {
+        guard axis < x.rank, before >= 0 else { throw KernelError("cannot pad axis \(axis) of \(x.shapeDescription)") }
+        let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *), length = x.shape[axis]
+        var out = [Float](repeating: 0, count: outer * (length + before) * inner)
+        for o in 0..<outer {
+            let source = o * length * inner, target = (o * (length + before) + before) * inner
+            for i in 0..<(length * inner) { out[target + i] = x.data[source + i] }
+        }
+        var shape = x.shape
+        shape[axis] += before
+        return Tensor(unchecked: shape, data: out)
+    }
 }

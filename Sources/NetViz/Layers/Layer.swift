@@ -82,7 +82,9 @@ public enum LayerCatalog {
         BatchNormalization.self, ReLU.self, Activation.self, AveragePooling2D.self, MaxPooling2D.self,
         GlobalAveragePooling2D.self, GlobalMaxPooling2D.self, Flatten.self, Reshape.self, Dropout.self,
         ZeroPadding2D.self, Cropping2D.self, Add.self, Multiply.self, Concatenate.self, Rescaling.self,
-        LayerNormalization.self, Normalization.self, LayerScale.self,
+        LayerNormalization.self, Normalization.self, LayerScale.self, Conv1D.self, MaxPooling1D.self,
+        AveragePooling1D.self, GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Embedding.self, SimpleRNN.self,
+        GRU.self, LSTM.self, Bidirectional.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

@@ -132,7 +132,7 @@ enum TFModels {
 
     /// Cases whose fixture folder holds the Keras model's own `model.json`: imported, not rebuilt with the DSL,
     /// so the importer and the executor are checked against TensorFlow together.
-    static let importedCases = ["imported_mix"]
+    static let importedCases = ["imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns"]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }
 
@@ -168,6 +168,24 @@ enum TFModels {
         let manifest = try Fixtures.object("tf/manifest.json")
         let cases = try #require(manifest["cases"] as? [String: Any])
         #expect(Set(cases.keys) == Set(TFModels.allCases))
+    }
+
+    /// Imported models whose manifest has Keras's own per-layer params and output shapes: netviz gives the same.
+    @Test(arguments: ["imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns"])
+    func importedLayersMatchKeras(name: String) throws {
+        let manifest = try Fixtures.object("tf/manifest.json")
+        let cases = try #require(manifest["cases"] as? [String: Any])
+        let facts = try #require(cases[name] as? [String: Any])
+        let params = try #require(facts["layer_params"] as? [String: Int])
+        let shapes = try #require(facts["layer_output_shapes"] as? [String: [Any]])
+        let stats = try ModelStatistics(TFModels.model(name))
+        #expect(stats.model.nodes.count == params.count)
+        for node in stats.model.nodes {
+            #expect(stats.layers[node.index].params == Int64(try #require(params[node.name], "\(node.name)")), "\(name)/\(node.name)")
+            let shape = try #require(shapes[node.name]).map { ($0 as? Int).map(String.init) ?? "None" }
+            #expect(node.output.description == "(" + shape.joined(separator: ", ") + ")", "\(name)/\(node.name)")
+        }
+        #expect(stats.totalParams == Int64(try #require(facts["params"] as? Int)))
     }
 
     @Test(arguments: TFModels.allCases)

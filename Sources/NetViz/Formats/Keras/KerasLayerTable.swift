@@ -108,5 +108,82 @@ extension KerasGraphReader {
         "LayerScale": { c in
             LayerScale(initValues: try c.double("init_values", 1e-6), projectionDim: try c.int("projection_dim"), name: c.name)
         },
+        "Embedding": { c in
+            Embedding(inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), name: c.name)
+        },
+        "Conv1D": { c in
+            let padding = try c.string("padding", "valid")
+            guard let size = try c.intList("kernel_size")?.first ?? c.value("kernel_size").map({ try KerasLayerConfig.integer($0, "kernel_size") }) else {
+                throw LayerProblem("kernel_size is missing")
+            }
+            return Conv1D(
+                filters: try c.int("filters"), kernelSize: size, strides: try c.firstInt("strides", 1),
+                padding: padding == "same" ? .same : .valid, causal: padding == "causal", dataFormat: try c.dataFormat(),
+                dilationRate: try c.firstInt("dilation_rate", 1), groups: try c.int("groups", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "MaxPooling1D": { c in
+            MaxPooling1D(
+                poolSize: try c.firstInt("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.firstInt("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "AveragePooling1D": { c in
+            AveragePooling1D(
+                poolSize: try c.firstInt("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.firstInt("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "GlobalAveragePooling1D": { c in
+            GlobalAveragePooling1D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "GlobalMaxPooling1D": { c in
+            GlobalMaxPooling1D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "SimpleRNN": { c in SimpleRNN(try c.recurrentSettings(), name: c.name) },
+        "GRU": { c in GRU(try c.recurrentSettings(), name: c.name) },
+        "LSTM": { c in LSTM(try c.recurrentSettings(), name: c.name) },
+        "Bidirectional": { c in
+            func wrapped(_ key: String) throws -> (any RecurrentLayer)? {
+                guard let entry = c.value(key)?.objectValue else { return nil }
+                let inner = KerasLayerConfig(
+                    name: entry["config"]?["name"]?.stringValue ?? key, className: entry["class_name"]?.stringValue ?? "?",
+                    module: entry["module"]?.stringValue ?? "", registeredName: nil,
+                    config: entry["config"]?.objectValue ?? [:], entry: entry)
+                guard let build = builders[inner.className], let layer = try build(inner) as? any RecurrentLayer else {
+                    throw LayerProblem("\(key) is a \(inner.className); netviz wraps SimpleRNN, GRU and LSTM")
+                }
+                return layer
+            }
+            guard let layer = try wrapped("layer") else { throw LayerProblem("layer is missing") }
+            let mode = try c.string("merge_mode", "concat")
+            guard let merge = Bidirectional.MergeMode(rawValue: mode) else {
+                throw LayerProblem("merge_mode '\(mode)': netviz reads concat, sum, mul and ave")
+            }
+            return Bidirectional(layer, backward: try wrapped("backward_layer"), mergeMode: merge, name: c.name)
+        },
     ]
+}
+
+extension KerasLayerConfig {
+    /// An integer that Keras may store as a one-element list (`kernel_size: [3]` of Conv1D).
+    func firstInt(_ key: String, _ fallback: Int) throws -> Int {
+        guard let value = value(key) else { return fallback }
+        if let list = value.arrayValue {
+            guard list.count == 1 else { throw LayerProblem("\(key) must be one integer, got \(list.count)") }
+            return try Self.integer(list[0], key)
+        }
+        return try Self.integer(value, key)
+    }
+
+    /// SimpleRNN / GRU / LSTM arguments with Keras's defaults; states as outputs are not read yet.
+    func recurrentSettings() throws -> RecurrentSettings {
+        guard try !bool("return_state", false) else {
+            throw LayerProblem("return_state=True: netviz reads recurrent layers that return their outputs only")
+        }
+        guard try !bool("stateful", false) else { throw LayerProblem("stateful=True is not read") }
+        return RecurrentSettings(
+            units: try int("units"), activation: try activation() ?? (value("activation") == nil ? .tanh : nil),
+            recurrentActivation: try activation("recurrent_activation") ?? (value("recurrent_activation") == nil ? .sigmoid : nil),
+            useBias: try bool("use_bias", true), returnSequences: try bool("return_sequences", false),
+            goBackwards: try bool("go_backwards", false), resetAfter: try bool("reset_after", true))
+    }
 }

@@ -1,0 +1,46 @@
+/// `keras.layers.Embedding`: each integer id of the input picks a row of `embeddings` [input_dim, output_dim].
+/// A lookup, not a product: 0 MACs.
+public struct Embedding: Layer {
+    public static let className = "Embedding"
+    public static let arity = Arity.one
+    public var inputDim: Int
+    public var outputDim: Int
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(inputDim: Int, outputDim: Int, name: String? = nil) {
+        self.inputDim = inputDim
+        self.outputDim = outputDim
+        self.name = name
+    }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        try ShapeRules.requirePositive(inputDim, "input_dim")
+        try ShapeRules.requirePositive(outputDim, "output_dim")
+        let output = TensorSpec(inputs[0].dims + [outputDim])
+        _ = try output.elementCount()
+        return output
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [WeightSpec("embeddings", [inputDim, outputDim])] }
+
+    /// A table lookup: no multiply-accumulates.
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension Embedding: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        let ids = context.inputs[0], table = try context.weight("embeddings")
+        var out: [Float] = []
+        out.reserveCapacity(ids.count * outputDim)
+        for value in ids.data {
+            // Keras casts the ids to int (toward zero).
+            guard value.isFinite, value > -1, value < Float(inputDim) else {
+                throw KernelError("id \(value) is outside [0, \(inputDim))")
+            }
+            let row = Int(value)
+            out.append(contentsOf: table.data[(row * outputDim)..<((row + 1) * outputDim)])
+        }
+        return Tensor(unchecked: ids.shape + [outputDim], data: out)
+    }
+}
