@@ -241,6 +241,33 @@ def case_rnns():
     return keras.Model(x, b, name="rnns")
 
 
+def case_unet():
+    x = keras.Input(shape=(8, 8, 3), name="input")
+    d1 = L.Conv2D(4, 3, padding="same", name="down1")(x)
+    d1 = L.LeakyReLU(negative_slope=0.2, name="leaky")(d1)
+    p1 = L.MaxPooling2D(2, name="pool")(d1)
+    m = L.Conv2D(6, 3, padding="same", name="mid")(p1)
+    m = L.PReLU(shared_axes=[1, 2], name="prelu")(m)
+    u1 = L.Conv2DTranspose(4, 3, strides=2, padding="same", name="up_same")(m)
+    u2 = L.UpSampling2D(2, name="upsample")(m)
+    u2 = L.Conv2D(4, 1, name="up_proj")(u2)
+    v = L.Conv2DTranspose(3, (3, 2), strides=(2, 3), name="up_valid")(p1)
+    v = L.Cropping2D(((0, 1), (0, 4)), name="crop_valid")(v)
+    w = L.Conv2DTranspose(3, 4, strides=2, padding="same", output_padding=1, dilation_rate=1, name="up_outpad")(p1)
+    w = L.Cropping2D(((0, 1), (0, 1)), name="crop_outpad")(w)
+    merged = L.Concatenate(name="concat")([u1, u2, d1])
+    diff = L.Subtract(name="subtract")([u1, u2])
+    avg = L.Average(name="average")([u1, u2, diff])
+    mx = L.Maximum(name="maximum")([avg, u1])
+    mn = L.Minimum(name="minimum")([mx, u2])
+    e = L.ELU(alpha=0.5, name="elu")(merged)
+    e = L.GaussianNoise(0.1, name="noise")(e)
+    e = L.SpatialDropout2D(0.2, name="sdrop")(e)
+    e = L.RandomFlip(name="flip")(e)
+    s = L.Softmax(name="softmax")(L.Conv2D(3, 1, name="head")(e))
+    return keras.Model(x, [s, mn, v, w], name="unet")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -345,6 +372,10 @@ CASES = {
                         "Conv1D causal dilated and same strided, Max/AveragePooling1D, GlobalAverage/MaxPooling1D"),
     "imported_rnns": (case_rnns, ["simple", "gru_v1", "lstm_back"], "F32",
                       "SimpleRNN, GRU reset_after=False go_backwards, LSTM go_backwards, Bidirectional(LSTM) sum"),
+    "imported_unet": (case_unet, ["leaky", "prelu", "up_same", "upsample", "up_valid", "up_outpad", "subtract", "average",
+                                  "elu"], "F32",
+                      "a small U-Net: Conv2DTranspose (same, valid, output_padding), UpSampling2D, LeakyReLU, PReLU, ELU, "
+                      "Softmax, Subtract, Average, Maximum, Minimum, GaussianNoise, SpatialDropout2D, RandomFlip"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -84,7 +84,9 @@ public enum LayerCatalog {
         ZeroPadding2D.self, Cropping2D.self, Add.self, Multiply.self, Concatenate.self, Rescaling.self,
         LayerNormalization.self, Normalization.self, LayerScale.self, Conv1D.self, MaxPooling1D.self,
         AveragePooling1D.self, GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Embedding.self, SimpleRNN.self,
-        GRU.self, LSTM.self, Bidirectional.self,
+        GRU.self, LSTM.self, Bidirectional.self, Subtract.self, Average.self, Maximum.self, Minimum.self,
+        LeakyReLU.self, ELU.self, Softmax.self, PReLU.self, InferenceIdentity.self, Conv2DTranspose.self,
+        UpSampling2D.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

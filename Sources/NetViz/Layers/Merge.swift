@@ -3,7 +3,47 @@ public protocol MergeOperation: Sendable {
     static var className: String { get }
     /// What the kernel computes for two elements.
     static func combine(_ a: Float, _ b: Float) -> Float
+    /// The result from the combination of `count` inputs (Average divides); the combination itself by default.
+    static func finish(_ value: Float, count: Int) -> Float
+    /// Keras's Subtract takes exactly two inputs.
+    static var takesTwo: Bool { get }
 }
+
+extension MergeOperation {
+    public static func finish(_ value: Float, count: Int) -> Float { value }
+    public static var takesTwo: Bool { false }
+}
+
+public enum Difference: MergeOperation {
+    public static let className = "Subtract"
+    public static func combine(_ a: Float, _ b: Float) -> Float { a - b }
+    public static var takesTwo: Bool { true }
+}
+
+public enum Mean: MergeOperation {
+    public static let className = "Average"
+    public static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+    public static func finish(_ value: Float, count: Int) -> Float { value / Float(count) }
+}
+
+public enum Largest: MergeOperation {
+    public static let className = "Maximum"
+    public static func combine(_ a: Float, _ b: Float) -> Float { max(a, b) }
+}
+
+public enum Smallest: MergeOperation {
+    public static let className = "Minimum"
+    public static func combine(_ a: Float, _ b: Float) -> Float { min(a, b) }
+}
+
+/// `keras.layers.Subtract`.
+public typealias Subtract = ElementwiseMerge<Difference>
+/// `keras.layers.Average`.
+public typealias Average = ElementwiseMerge<Mean>
+/// `keras.layers.Maximum`.
+public typealias Maximum = ElementwiseMerge<Largest>
+/// `keras.layers.Minimum`.
+public typealias Minimum = ElementwiseMerge<Smallest>
 
 public enum Addition: MergeOperation {
     public static let className = "Add"
@@ -29,7 +69,10 @@ public struct ElementwiseMerge<Operation: MergeOperation>: Layer {
 
     public init(name: String? = nil) { self.name = name }
 
-    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { try ShapeRules.broadcast(inputs) }
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        if Operation.takesTwo, inputs.count != 2 { throw LayerProblem("takes exactly 2 inputs, got \(inputs.count)") }
+        return try ShapeRules.broadcast(inputs)
+    }
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
 
     /// Element-wise: no multiply-accumulates in the paper's convention.
@@ -82,6 +125,9 @@ extension Concatenate: Executable {
 
 extension ElementwiseMerge: Executable {
     public func execute(_ context: inout KernelContext) throws -> Tensor {
-        try Kernels.broadcastMerge(context.inputs, Operation.combine)
+        var out = try Kernels.broadcastMerge(context.inputs, Operation.combine)
+        let count = context.inputs.count
+        out.data = out.data.map { Operation.finish($0, count: count) }
+        return out
     }
 }

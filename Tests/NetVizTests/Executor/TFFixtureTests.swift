@@ -132,7 +132,9 @@ enum TFModels {
 
     /// Cases whose fixture folder holds the Keras model's own `model.json`: imported, not rebuilt with the DSL,
     /// so the importer and the executor are checked against TensorFlow together.
-    static let importedCases = ["imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns"]
+    static let importedCases = [
+        "imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet",
+    ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }
 
@@ -171,7 +173,7 @@ enum TFModels {
     }
 
     /// Imported models whose manifest has Keras's own per-layer params and output shapes: netviz gives the same.
-    @Test(arguments: ["imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns"])
+    @Test(arguments: ["imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet"])
     func importedLayersMatchKeras(name: String) throws {
         let manifest = try Fixtures.object("tf/manifest.json")
         let cases = try #require(manifest["cases"] as? [String: Any])

@@ -4,7 +4,16 @@ extension KerasGraphReader {
     typealias Builder = @Sendable (KerasLayerConfig) throws -> any Layer
 
     /// Keras class name -> netviz layer, reading Keras's argument names with Keras's defaults.
-    static let builders: [String: Builder] = [
+    static let builders: [String: Builder] = {
+        var table = rows
+        // The layers that are the identity at inference, one row each, named by their class.
+        for className in InferenceIdentity.kerasClasses {
+            table[className] = { c in InferenceIdentity(kerasClassName: className, name: c.name) }
+        }
+        return table
+    }()
+
+    private static let rows: [String: Builder] = [
         "Conv2D": { c in
             Conv2D(
                 filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
@@ -138,6 +147,27 @@ extension KerasGraphReader {
         "GlobalMaxPooling1D": { c in
             GlobalMaxPooling1D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
         },
+        "Conv2DTranspose": { c in
+            Conv2DTranspose(
+                filters: try c.int("filters"), kernelSize: try c.size2("kernel_size", 1), strides: try c.size2("strides", 1),
+                padding: try c.padding(), outputPadding: c.value("output_padding") == nil ? nil : try c.size2("output_padding", 0),
+                dataFormat: try c.dataFormat(), dilationRate: try c.size2("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "UpSampling2D": { c in
+            let interpolation = try c.string("interpolation", "nearest")
+            guard interpolation == "nearest" else { throw LayerProblem("interpolation '\(interpolation)': netviz reads 'nearest'") }
+            return UpSampling2D(size: try c.size2("size", 2), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "Subtract": { c in Subtract(name: c.name) },
+        "Average": { c in Average(name: c.name) },
+        "Maximum": { c in Maximum(name: c.name) },
+        "Minimum": { c in Minimum(name: c.name) },
+        // Keras 2 named LeakyReLU's slope `alpha`.
+        "LeakyReLU": { c in LeakyReLU(negativeSlope: try c.double("negative_slope", try c.double("alpha", 0.3)), name: c.name) },
+        "ELU": { c in ELU(alpha: try c.double("alpha", 1), name: c.name) },
+        "Softmax": { c in Softmax(axis: try c.firstInt("axis", -1), name: c.name) },
+        "PReLU": { c in PReLU(sharedAxes: try c.intList("shared_axes") ?? [], name: c.name) },
         "SimpleRNN": { c in SimpleRNN(try c.recurrentSettings(), name: c.name) },
         "GRU": { c in GRU(try c.recurrentSettings(), name: c.name) },
         "LSTM": { c in LSTM(try c.recurrentSettings(), name: c.name) },
