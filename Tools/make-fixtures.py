@@ -268,6 +268,20 @@ def case_unet():
     return keras.Model(x, [s, mn, v, w], name="unet")
 
 
+def case_sequence_misc():
+    x = keras.Input(shape=(6, 4), name="input")
+    p = L.ZeroPadding1D((1, 2), name="pad1d")(x)
+    c = L.Cropping1D((2, 1), name="crop1d")(p)
+    u = L.UpSampling1D(2, name="up1d")(c)
+    g = L.GroupNormalization(groups=2, name="groupnorm")(u)
+    t = L.TimeDistributed(L.Dense(5, activation="relu"), name="td")(g)
+    n = L.UnitNormalization(name="unitnorm")(t)
+    q = L.Permute((2, 1), name="permute")(n)
+    f = L.GlobalAveragePooling1D(name="gap")(q)
+    r = L.RepeatVector(3, name="repeat")(f)
+    return keras.Model(x, r, name="sequence_misc")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -376,6 +390,9 @@ CASES = {
                                   "elu"], "F32",
                       "a small U-Net: Conv2DTranspose (same, valid, output_padding), UpSampling2D, LeakyReLU, PReLU, ELU, "
                       "Softmax, Subtract, Average, Maximum, Minimum, GaussianNoise, SpatialDropout2D, RandomFlip"),
+    "imported_sequence_misc": (case_sequence_misc, ["pad1d", "crop1d", "up1d", "groupnorm", "td", "unitnorm", "permute"],
+                               "F32", "ZeroPadding1D, Cropping1D, UpSampling1D, GroupNormalization, TimeDistributed(Dense), "
+                               "UnitNormalization, Permute, RepeatVector"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

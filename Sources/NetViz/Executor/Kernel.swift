@@ -35,6 +35,12 @@ public struct KernelContext {
     public mutating func optionalWeight(_ name: String, if present: Bool) throws -> Tensor? {
         present ? try weight(name) : nil
     }
+
+    /// Every weight given, for a wrapper (TimeDistributed) that runs another layer's kernel on them.
+    var weightsForWrapped: [String: Tensor] { weights }
+
+    /// Records the weights a wrapped kernel read as read by this one.
+    mutating func markUsed(_ names: Set<String>) { used.formUnion(names) }
 }
 
 /// A kernel's complaint; the executor adds the layer's name and class.

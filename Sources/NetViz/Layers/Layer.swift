@@ -86,7 +86,8 @@ public enum LayerCatalog {
         AveragePooling1D.self, GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Embedding.self, SimpleRNN.self,
         GRU.self, LSTM.self, Bidirectional.self, Subtract.self, Average.self, Maximum.self, Minimum.self,
         LeakyReLU.self, ELU.self, Softmax.self, PReLU.self, InferenceIdentity.self, Conv2DTranspose.self,
-        UpSampling2D.self,
+        UpSampling2D.self, Permute.self, RepeatVector.self, Margins1DLayer.self, UpSampling1D.self,
+        GroupNormalization.self, UnitNormalization.self, TimeDistributed.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

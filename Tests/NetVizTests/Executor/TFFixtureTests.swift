@@ -134,6 +134,7 @@ enum TFModels {
     /// so the importer and the executor are checked against TensorFlow together.
     static let importedCases = [
         "imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet",
+        "imported_sequence_misc",
     ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }
@@ -173,7 +174,7 @@ enum TFModels {
     }
 
     /// Imported models whose manifest has Keras's own per-layer params and output shapes: netviz gives the same.
-    @Test(arguments: ["imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet"])
+    @Test(arguments: TFModels.importedCases.filter { $0 != "imported_mix" })
     func importedLayersMatchKeras(name: String) throws {
         let manifest = try Fixtures.object("tf/manifest.json")
         let cases = try #require(manifest["cases"] as? [String: Any])

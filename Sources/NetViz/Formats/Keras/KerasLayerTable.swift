@@ -159,6 +159,41 @@ extension KerasGraphReader {
             guard interpolation == "nearest" else { throw LayerProblem("interpolation '\(interpolation)': netviz reads 'nearest'") }
             return UpSampling2D(size: try c.size2("size", 2), dataFormat: try c.dataFormat(), name: c.name)
         },
+        "Permute": { c in
+            guard let dims = try c.intList("dims") else { throw LayerProblem("dims is missing") }
+            return Permute(dims: dims, name: c.name)
+        },
+        "RepeatVector": { c in RepeatVector(n: try c.int("n"), name: c.name) },
+        "ZeroPadding1D": { c in
+            let (before, after) = try c.pair("padding", 1)
+            return Margins1DLayer(before: before, after: after, crops: false, name: c.name)
+        },
+        "Cropping1D": { c in
+            let (before, after) = try c.pair("cropping", 1)
+            return Margins1DLayer(before: before, after: after, crops: true, name: c.name)
+        },
+        "UpSampling1D": { c in UpSampling1D(size: try c.firstInt("size", 2), name: c.name) },
+        "GroupNormalization": { c in
+            guard try c.firstInt("axis", -1) == -1 else { throw LayerProblem("axis: netviz reads GroupNormalization over the last axis") }
+            return GroupNormalization(
+                groups: try c.int("groups", 32), epsilon: try c.double("epsilon", 1e-3), center: try c.bool("center", true),
+                scale: try c.bool("scale", true), name: c.name)
+        },
+        "UnitNormalization": { c in
+            guard try c.firstInt("axis", -1) == -1 else { throw LayerProblem("axis: netviz reads UnitNormalization over the last axis") }
+            return UnitNormalization(name: c.name)
+        },
+        "TimeDistributed": { c in
+            guard let entry = c.value("layer")?.objectValue else { throw LayerProblem("layer is missing") }
+            let inner = KerasLayerConfig(
+                name: entry["config"]?["name"]?.stringValue ?? "layer", className: entry["class_name"]?.stringValue ?? "?",
+                module: entry["module"]?.stringValue ?? "", registeredName: nil, config: entry["config"]?.objectValue ?? [:],
+                entry: entry)
+            guard let build = builders[inner.className], let layer = try build(inner) as? any Executable else {
+                throw LayerProblem("wraps a \(inner.className), which netviz does not read")
+            }
+            return TimeDistributed(layer, name: c.name)
+        },
         "Subtract": { c in Subtract(name: c.name) },
         "Average": { c in Average(name: c.name) },
         "Maximum": { c in Maximum(name: c.name) },
@@ -202,6 +237,17 @@ extension KerasLayerConfig {
             return try Self.integer(list[0], key)
         }
         return try Self.integer(value, key)
+    }
+
+    /// An (int) or (before, after) pair: ZeroPadding1D's padding, Cropping1D's cropping.
+    func pair(_ key: String, _ fallback: Int) throws -> (Int, Int) {
+        guard let value = value(key) else { return (fallback, fallback) }
+        if let list = value.arrayValue {
+            guard list.count == 2 else { throw LayerProblem("\(key) must be one integer or two, got \(list.count)") }
+            return (try Self.integer(list[0], key), try Self.integer(list[1], key))
+        }
+        let single = try Self.integer(value, key)
+        return (single, single)
     }
 
     /// SimpleRNN / GRU / LSTM arguments with Keras's defaults; states as outputs are not read yet.
