@@ -282,10 +282,32 @@ def case_sequence_misc():
     return keras.Model(x, r, name="sequence_misc")
 
 
+def case_transformer():
+    x = keras.Input(shape=(6, 8), name="input")
+    a = L.MultiHeadAttention(num_heads=2, key_dim=4, name="mha")(x, x)
+    h = L.LayerNormalization(name="ln1")(L.Add(name="add1")([x, a]))
+    f = L.Dense(16, activation="gelu", name="ff1")(h)
+    f = L.Dense(8, name="ff2")(f)
+    h = L.LayerNormalization(name="ln2")(L.Add(name="add2")([h, f]))
+    c = L.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=5, output_shape=7, use_bias=False, name="mha_causal")(
+        h, h, use_causal_mask=True)
+    y = L.Dense(3, name="head")(L.GlobalAveragePooling1D(name="gap")(c))
+    return keras.Model(x, y, name="transformer")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
     owner = owner or layer.name
+    if isinstance(layer, L.MultiHeadAttention):
+        # netviz names the four projections' weights query/..., key/..., value/..., attention_output/...
+        out = {}
+        for part, sub in (("query", layer._query_dense), ("key", layer._key_dense), ("value", layer._value_dense),
+                          ("attention_output", layer._output_dense)):
+            values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
+            sub.set_weights(values)
+            out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
+        return out
     if isinstance(layer, L.Bidirectional):
         # netviz names the two directions' weights forward/... and backward/...
         out = {}
@@ -393,6 +415,9 @@ CASES = {
     "imported_sequence_misc": (case_sequence_misc, ["pad1d", "crop1d", "up1d", "groupnorm", "td", "unitnorm", "permute"],
                                "F32", "ZeroPadding1D, Cropping1D, UpSampling1D, GroupNormalization, TimeDistributed(Dense), "
                                "UnitNormalization, Permute, RepeatVector"),
+    "imported_transformer": (case_transformer, ["mha", "ln1", "ln2", "mha_causal"], "F32",
+                             "a transformer encoder block: MultiHeadAttention (self), residuals, LayerNormalization, a "
+                             "feed-forward; then a causal MultiHeadAttention with value_dim, output_shape, no bias"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

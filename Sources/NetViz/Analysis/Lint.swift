@@ -63,9 +63,11 @@ public enum Lint {
         return nil
     }
 
-    /// Dense on a rank>2 tensor runs once per leading position: usually a missing Flatten.
+    /// Dense on a feature map (rank 4 or more) runs once per position: usually a missing Flatten. On a sequence
+    /// (rank 3) per-step Dense is what transformers and sequence models mean, so it is not flagged.
     static func denseOnPositions(_ node: Node) -> String? {
-        guard node.className == Dense.className, let dense = node.baseLayer as? Dense, let input = node.inputSpecs.first, input.rank > 2 else { return nil }
+        guard node.className == Dense.className, let dense = node.baseLayer as? Dense, let input = node.inputSpecs.first, input.rank > 3
+        else { return nil }
         let positions = input.dims.dropLast()
         guard positions.contains(where: { $0 != 1 }) else { return nil }
         let count = positions.reduce(1, *)

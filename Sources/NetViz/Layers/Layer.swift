@@ -87,7 +87,7 @@ public enum LayerCatalog {
         GRU.self, LSTM.self, Bidirectional.self, Subtract.self, Average.self, Maximum.self, Minimum.self,
         LeakyReLU.self, ELU.self, Softmax.self, PReLU.self, InferenceIdentity.self, Conv2DTranspose.self,
         UpSampling2D.self, Permute.self, RepeatVector.self, Margins1DLayer.self, UpSampling1D.self,
-        GroupNormalization.self, UnitNormalization.self, TimeDistributed.self,
+        GroupNormalization.self, UnitNormalization.self, TimeDistributed.self, MultiHeadAttention.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

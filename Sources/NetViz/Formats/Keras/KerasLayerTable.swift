@@ -194,6 +194,33 @@ extension KerasGraphReader {
             }
             return TimeDistributed(layer, name: c.name)
         },
+        "MultiHeadAttention": { c in
+            // The call's keyword arguments decide what netviz can read: a causal mask yes, other masks and scores not yet.
+            let kwargs = c.entry["inbound_nodes"]?.arrayValue?.first?["kwargs"]?.objectValue ?? [:]
+            for key in ["attention_mask", "query_mask", "value_mask", "key_mask", "key"] where kwargs[key].map({ !$0.isNull }) ?? false {
+                throw LayerProblem("is called with \(key)=...; netviz reads mha(query, value) calls")
+            }
+            if case .bool(true)? = kwargs["return_attention_scores"] {
+                throw LayerProblem("return_attention_scores=True: netviz reads the attention output only")
+            }
+            if let axes = c.value("attention_axes"), !(axes.arrayValue.map { $0.count == 1 && $0[0].doubleValue == 1 } ?? false) {
+                throw LayerProblem("attention_axes: netviz reads attention over the steps of (steps, features) inputs")
+            }
+            let outputShape = c.value("output_shape")
+            var outputDim: Int? = nil
+            if let outputShape {
+                guard let dims = outputShape.arrayValue ?? [outputShape] as [JSON]?, dims.count == 1 else {
+                    throw LayerProblem("output_shape: netviz reads one output size")
+                }
+                outputDim = try KerasLayerConfig.integer(dims[0], "output_shape")
+            }
+            var causal = false
+            if case .bool(let flag)? = kwargs["use_causal_mask"] { causal = flag }
+            return MultiHeadAttention(
+                numHeads: try c.int("num_heads"), keyDim: try c.int("key_dim"),
+                valueDim: c.value("value_dim") == nil ? nil : try c.int("value_dim"), outputDim: outputDim,
+                useBias: try c.bool("use_bias", true), causal: causal, name: c.name)
+        },
         "Subtract": { c in Subtract(name: c.name) },
         "Average": { c in Average(name: c.name) },
         "Maximum": { c in Maximum(name: c.name) },
