@@ -295,6 +295,20 @@ def case_transformer():
     return keras.Model(x, y, name="transformer")
 
 
+def case_video():
+    x = keras.Input(shape=(4, 7, 6, 2), name="input")
+    p = L.ZeroPadding3D(((0, 1), (1, 0), (1, 1)), name="pad3d")(x)
+    c = L.Conv3D(4, (2, 3, 3), strides=(1, 2, 1), padding="same", activation="relu", name="conv3d")(p)
+    v = L.Conv3D(3, 2, dilation_rate=(1, 2, 1), name="conv3d_dilated")(c)
+    m = L.MaxPooling3D((1, 2, 2), padding="same", name="maxpool3d")(c)
+    a = L.AveragePooling3D(2, strides=1, padding="same", name="avgpool3d")(m)
+    u = L.UpSampling3D((2, 1, 2), name="up3d")(a)
+    k = L.Cropping3D(((1, 0), (0, 1), (1, 1)), name="crop3d")(u)
+    g = L.GlobalAveragePooling3D(name="gap3d")(k)
+    h = L.GlobalMaxPooling3D(keepdims=True, name="gmp3d")(v)
+    return keras.Model(x, [g, h], name="video")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -418,6 +432,9 @@ CASES = {
     "imported_transformer": (case_transformer, ["mha", "ln1", "ln2", "mha_causal"], "F32",
                              "a transformer encoder block: MultiHeadAttention (self), residuals, LayerNormalization, a "
                              "feed-forward; then a causal MultiHeadAttention with value_dim, output_shape, no bias"),
+    "imported_video": (case_video, ["pad3d", "conv3d", "conv3d_dilated", "maxpool3d", "avgpool3d", "up3d", "crop3d"], "F32",
+                       "Conv3D (same strided, dilated), Max/AveragePooling3D, GlobalAverage/MaxPooling3D, UpSampling3D, "
+                       "ZeroPadding3D, Cropping3D"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -134,7 +134,7 @@ enum TFModels {
     /// so the importer and the executor are checked against TensorFlow together.
     static let importedCases = [
         "imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet",
-        "imported_sequence_misc", "imported_transformer",
+        "imported_sequence_misc", "imported_transformer", "imported_video",
     ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }

@@ -221,6 +221,31 @@ extension KerasGraphReader {
                 valueDim: c.value("value_dim") == nil ? nil : try c.int("value_dim"), outputDim: outputDim,
                 useBias: try c.bool("use_bias", true), causal: causal, name: c.name)
         },
+        "Conv3D": { c in
+            Conv3D(
+                filters: try c.int("filters"), kernelSize: try c.size3("kernel_size", 1), strides: try c.size3("strides", 1),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.size3("dilation_rate", 1),
+                groups: try c.int("groups", 1), activation: try c.activation(), useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "MaxPooling3D": { c in
+            MaxPooling3D(
+                poolSize: try c.size3("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size3("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "AveragePooling3D": { c in
+            AveragePooling3D(
+                poolSize: try c.size3("pool_size", 2), strides: c.value("strides") == nil ? nil : try c.size3("strides", 2),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), name: c.name)
+        },
+        "GlobalAveragePooling3D": { c in
+            GlobalAveragePooling3D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "GlobalMaxPooling3D": { c in
+            GlobalMaxPooling3D(dataFormat: try c.dataFormat(), keepdims: try c.bool("keepdims", false), name: c.name)
+        },
+        "UpSampling3D": { c in Resample3D(.upsample, size: try c.size3("size", 2), dataFormat: try c.dataFormat(), name: c.name) },
+        "ZeroPadding3D": { c in Resample3D(.pad, margins: try c.margins3("padding", 1), dataFormat: try c.dataFormat(), name: c.name) },
+        "Cropping3D": { c in Resample3D(.crop, margins: try c.margins3("cropping", 0), dataFormat: try c.dataFormat(), name: c.name) },
         "Subtract": { c in Subtract(name: c.name) },
         "Average": { c in Average(name: c.name) },
         "Maximum": { c in Maximum(name: c.name) },
@@ -264,6 +289,34 @@ extension KerasLayerConfig {
             return try Self.integer(list[0], key)
         }
         return try Self.integer(value, key)
+    }
+
+    /// An int or three: Conv3D's kernel_size, strides, pool sizes.
+    func size3(_ key: String, _ fallback: Int) throws -> Size3 {
+        guard let value = value(key) else { return Size3(fallback) }
+        if let list = value.arrayValue {
+            guard list.count == 3 else { throw LayerProblem("\(key) must be one integer or three, got \(list.count)") }
+            return Size3(try Self.integer(list[0], key), try Self.integer(list[1], key), try Self.integer(list[2], key))
+        }
+        return Size3(try Self.integer(value, key))
+    }
+
+    /// ZeroPadding3D / Cropping3D margins: an int, three ints, or three (before, after) pairs.
+    func margins3(_ key: String, _ fallback: Int) throws -> [(Int, Int)] {
+        guard let value = value(key) else { return Array(repeating: (fallback, fallback), count: 3) }
+        if let list = value.arrayValue {
+            guard list.count == 3 else { throw LayerProblem("\(key) must have 3 entries, got \(list.count)") }
+            return try list.map { item in
+                if let pair = item.arrayValue {
+                    guard pair.count == 2 else { throw LayerProblem("\(key) pairs must have 2 entries") }
+                    return (try Self.integer(pair[0], key), try Self.integer(pair[1], key))
+                }
+                let single = try Self.integer(item, key)
+                return (single, single)
+            }
+        }
+        let single = try Self.integer(value, key)
+        return Array(repeating: (single, single), count: 3)
     }
 
     /// An (int) or (before, after) pair: ZeroPadding1D's padding, Cropping1D's cropping.
