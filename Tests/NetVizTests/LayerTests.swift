@@ -183,7 +183,8 @@ import Testing
         #expect(Set(names).count == names.count)
         for kind in LayerCatalog.kinds { #expect(LayerCatalog.kind(named: kind.className) == kind) }
         #expect(LayerCatalog.kind(named: "DepthwiseConv2D") == DepthwiseConv2D.self)
-        #expect(LayerCatalog.kind(named: "Conv3D") == nil)
+        #expect(LayerCatalog.kind(named: "Conv3D") == Conv3D.self)
+        #expect(LayerCatalog.kind(named: "ConvLSTM2D") == nil)
     }
 
     @Test func kerasDefaultNames() {
