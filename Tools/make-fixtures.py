@@ -309,6 +309,23 @@ def case_video():
     return keras.Model(x, [g, h], name="video")
 
 
+def case_ops():
+    from keras import ops
+    x = keras.Input(shape=(4, 6), name="input")
+    t = ops.tanh(x)
+    m = ops.mean(t, axis=1, keepdims=True)
+    d = L.Dense(6, name="dense")(x)
+    r = ops.relu(d - m)
+    mask = ops.cast(ops.any(ops.not_equal(x, 0.0), axis=-1), "float32")
+    sq = ops.sqrt(ops.abs(r) + 1.0)
+    tr = ops.transpose(sq, (0, 2, 1))
+    rs = ops.reshape(tr, (-1, 24))
+    ex = ops.expand_dims(rs, 1)
+    sm = ops.softmax(ops.squeeze(ex, 1))
+    total = ops.sum(r, axis=(1, 2))
+    return keras.Model(x, [sm, mask, total, ops.max(sq, axis=-1)], name="ops")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -435,6 +452,9 @@ CASES = {
     "imported_video": (case_video, ["pad3d", "conv3d", "conv3d_dilated", "maxpool3d", "avgpool3d", "up3d", "crop3d"], "F32",
                        "Conv3D (same strided, dilated), Max/AveragePooling3D, GlobalAverage/MaxPooling3D, UpSampling3D, "
                        "ZeroPadding3D, Cropping3D"),
+    "imported_ops": (case_ops, ["dense"], "F32",
+                     "keras.ops nodes: tanh, mean, relu, not_equal, any, cast, sqrt, abs, transpose, reshape, expand_dims, "
+                     "squeeze, softmax, sum, max, with constants"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
@@ -472,7 +492,9 @@ def main():
         outputs = [o for o in (model.outputs)]
         out_layers = [o._keras_history[0].name for o in outputs]
         record = list(dict.fromkeys(out_layers + extra))
-        probe = keras.Model(model.inputs, [model.get_layer(n).output for n in record])
+        # Outputs by their tensors (a keras.ops node is an operation, not a layer get_layer finds), extras by layer.
+        by_name = dict(zip(out_layers, outputs))
+        probe = keras.Model(model.inputs, [by_name[n] if n in by_name else model.get_layer(n).output for n in record])
         x = [feed[l.name].astype(np.int32) if "int" in str(l.dtype) else feed[l.name] for l in input_layers]
         arg = x if len(x) > 1 else x[0]
         try:
@@ -513,7 +535,7 @@ def main():
             "weight_dtype": dtype, "params": int(model.count_params()),
             "note": manifest_note,
             "max_abs_output": float(max(np.abs(v).max() for v in expected.values())),
-            "layer_params": {l.name: int(l.count_params()) for l in model.layers},
+            "layer_params": {l.name: int(l.count_params()) for l in model.layers} if name != "imported_ops" else None,
             "layer_output_shapes": {l.name: [None if d is None else int(d) for d in l.output.shape] for l in model.layers},
         }
         print(f"{name}: {model.count_params()} params, recorded {', '.join(record)}")

@@ -85,6 +85,14 @@ enum ImportedKernels {
         case "Subtract": (op, commutative) = (-, false)
         case "Divide", "TrueDivide": (op, commutative) = (/, false)
         case "Power": (op, commutative) = ({ Float(pow(Double($0), Double($1))) }, false)
+        case "Equal": (op, commutative) = ({ $0 == $1 ? 1 : 0 }, true)
+        case "NotEqual": (op, commutative) = ({ $0 != $1 ? 1 : 0 }, true)
+        case "Greater": (op, commutative) = ({ $0 > $1 ? 1 : 0 }, false)
+        case "GreaterEqual": (op, commutative) = ({ $0 >= $1 ? 1 : 0 }, false)
+        case "Less": (op, commutative) = ({ $0 < $1 ? 1 : 0 }, false)
+        case "LessEqual": (op, commutative) = ({ $0 <= $1 ? 1 : 0 }, false)
+        case "LogicalAnd": (op, commutative) = ({ $0 != 0 && $1 != 0 ? 1 : 0 }, true)
+        case "LogicalOr": (op, commutative) = ({ $0 != 0 || $1 != 0 ? 1 : 0 }, true)
         default: throw KernelError("has no kernel for the operation \(layer.operation)")
         }
         let rank = context.inputs.first?.rank ?? 1

@@ -16,7 +16,12 @@ public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
     public var instanceClassName: String { operation }
 
     public static var supportedOperations: [String] {
-        ["Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Maximum", "Minimum", "Power"]
+        ["Add", "Subtract", "Multiply", "Divide", "TrueDivide", "Maximum", "Minimum", "Power"] + comparisons
+    }
+
+    /// Comparisons and logical ops: the same broadcasting, a bool output.
+    public static var comparisons: [String] {
+        ["Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr"]
     }
 
     public init(operation: String, constants: [Double] = [], operands: [ElementwiseOperand]? = nil, name: String? = nil) {
@@ -26,7 +31,11 @@ public struct ElementwiseOp<Inputs: InputCount>: Layer, InstanceClassName {
         self.name = name
     }
 
-    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { try ShapeRules.broadcast(inputs) }
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        var output = try ShapeRules.broadcast(inputs)
+        if Self.comparisons.contains(operation) { output.dtype = .bool }
+        return output
+    }
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
 
     /// Element-wise: no multiply-accumulates in the paper's convention (as Add and Multiply layers).

@@ -89,7 +89,7 @@ public enum LayerCatalog {
         UpSampling2D.self, Permute.self, RepeatVector.self, Margins1DLayer.self, UpSampling1D.self,
         GroupNormalization.self, UnitNormalization.self, TimeDistributed.self, MultiHeadAttention.self,
         Conv3D.self, MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
-        Resample3D.self,
+        Resample3D.self, KerasOp.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

@@ -310,7 +310,9 @@ struct KerasGraphReader {
     }
 
     func isKnown(_ layer: KerasLayerConfig) -> Bool {
-        if layer.module.hasPrefix("keras.src.ops") { return ElementwiseOp<OneInput>.supportedOperations.contains(layer.className) }
+        if layer.module.hasPrefix("keras.src.ops") {
+            return ElementwiseOp<OneInput>.supportedOperations.contains(layer.className) || KerasOp.reads(layer.className)
+        }
         return Self.builders[layer.className] != nil || ["InputLayer", "Functional", "Model", "Sequential"].contains(layer.className)
     }
 
@@ -344,6 +346,8 @@ struct KerasGraphReader {
             made = inputs == 1
                 ? ElementwiseOp<OneInput>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
                 : ElementwiseOp<SeveralInputs>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
+        } else if layer.module.hasPrefix("keras.src.ops"), KerasOp.reads(layer.className) {
+            made = try KerasLayerConfig.withProblem(layer) { try KerasOp(operation: layer.className, kind: layer.opKind(), name: layer.name) }
         } else if ["Functional", "Model", "Sequential"].contains(layer.className) {
             let inner = try model(.object(layer.entry), depth: depth + 1)
             made = NestedModel(inner, kerasClassName: layer.className == "Model" ? "Functional" : layer.className, name: layer.name)

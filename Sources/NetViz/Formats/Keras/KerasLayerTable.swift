@@ -291,6 +291,41 @@ extension KerasLayerConfig {
         return try Self.integer(value, key)
     }
 
+    /// A keras.ops node's arguments (its config holds the op's constructor arguments).
+    func opKind() throws -> KerasOp.Kind {
+        func axes(_ key: String) throws -> [Int]? {
+            guard let value = value(key) else { return nil }
+            if let list = value.arrayValue { return try list.map { try Self.integer($0, key) } }
+            return [try Self.integer(value, key)]
+        }
+        if let function = KerasOp.functions[className] {
+            if className == "Softmax" || className == "LogSoftmax", try firstInt("axis", -1) != -1 {
+                throw LayerProblem("axis: netviz reads \(className) over the last axis")
+            }
+            return .elementwise(function)
+        }
+        switch className {
+        case "Reshape":
+            guard let shape = try axes("newshape") ?? axes("new_shape") else { throw LayerProblem("newshape is missing") }
+            return .reshape(shape)
+        case "Transpose": return .transpose(try axes("axes"))
+        case "ExpandDims": return .expandDims(try firstInt("axis", 0))
+        case "Squeeze": return .squeeze(try axes("axis"))
+        case "Cast":
+            let name = try string("dtype", "float32")
+            guard let dtype = DType(rawValue: name) else { throw LayerProblem("dtype '\(name)' is not read") }
+            return .cast(dtype)
+        default: return .reduce(axes: try axes("axis"), keepdims: try bool("keepdims", false))
+        }
+    }
+
+    /// Runs `body`, turning its `LayerProblem` into the layer's error.
+    static func withProblem<T>(_ layer: KerasLayerConfig, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let problem as LayerProblem {
+            throw NetVizError.layer(name: layer.name, className: layer.className, message: problem.message)
+        }
+    }
+
     /// An int or three: Conv3D's kernel_size, strides, pool sizes.
     func size3(_ key: String, _ fallback: Int) throws -> Size3 {
         guard let value = value(key) else { return Size3(fallback) }

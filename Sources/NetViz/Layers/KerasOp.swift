@@ -1,0 +1,180 @@
+import Foundation
+
+/// A `keras.ops` node of one input that is not element-wise arithmetic between tensors (those are `ElementwiseOp`):
+/// a function applied to every element (`tanh`, `relu`, ...), a reduction (`mean`, `any`, ... over `axis`, with
+/// `keepdims`), or a layout change (`reshape`, `transpose`, `expand_dims`, `squeeze`, `cast`). Keras serialises each
+/// as a node whose class is the op's (`Tanh`, `Mean`), module `keras.src.ops.numpy` or `keras.src.ops.nn`; its
+/// axes count the batch axis, as keras.ops does. No weights, 0 MACs.
+public struct KerasOp: Layer, InstanceClassName {
+    public static let className = "KerasOp"
+    public static let arity = Arity.one
+
+    public enum Kind: Sendable, Hashable {
+        case elementwise(ActivationFunction?)
+        case reduce(axes: [Int]?, keepdims: Bool)
+        case reshape([Int])
+        case transpose([Int]?)
+        case expandDims(Int)
+        case squeeze([Int]?)
+        case cast(DType)
+    }
+
+    public var operation: String
+    public var kind: Kind
+    public var name: String?
+    public var activation: ActivationFunction? { if case .elementwise(let f) = kind { return f } else { return nil } }
+    public var instanceClassName: String { operation }
+
+    /// Functions of one element by op class: keras.ops names that match `keras.activations`, plus numpy's.
+    static let functions: [String: ActivationFunction?] = [
+        "Relu": .relu, "Relu6": .relu6, "Sigmoid": .sigmoid, "Softplus": .softplus, "Softsign": .softsign, "Silu": .silu,
+        "Swish": .swish, "Gelu": .gelu, "Elu": .elu, "Selu": .selu, "LeakyRelu": .leakyRelu, "HardSigmoid": .hardSigmoid,
+        "HardSilu": .hardSilu, "HardSwish": .hardSwish, "LogSigmoid": .logSigmoid, "Tanh": .tanh, "Exp": .exponential,
+        "Mish": .mish, "Softmax": .softmax, "LogSoftmax": .logSoftmax,
+        "Abs": nil, "Absolute": nil, "Negative": nil, "Sqrt": nil, "Square": nil, "Log": nil, "Log1p": nil, "Sin": nil,
+        "Cos": nil, "Floor": nil, "Ceil": nil, "Round": nil, "Sign": nil, "Reciprocal": nil, "Expm1": nil, "Rsqrt": nil,
+        "LogicalNot": nil,
+    ]
+    static let reductions: Set<String> = ["Mean", "Sum", "Max", "Min", "Prod", "Any", "All", "Amax", "Amin"]
+
+    /// The op classes netviz reads besides `ElementwiseOp`'s.
+    public static func reads(_ className: String) -> Bool {
+        functions[className] != nil || reductions.contains(className)
+            || ["Reshape", "Transpose", "ExpandDims", "Squeeze", "Cast"].contains(className)
+    }
+
+    public init(operation: String, kind: Kind, name: String? = nil) {
+        self.operation = operation
+        self.kind = kind
+        self.name = name
+    }
+
+    /// A keras.ops axis (0 is the batch) as an index into `dims`; the batch axis is refused.
+    static func index(_ axis: Int, rank: Int) throws -> Int { try ShapeRules.dimIndex(axis: axis, rank: rank) }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        let input = inputs[0]
+        switch kind {
+        case .elementwise:
+            if (operation == "Softmax" || operation == "LogSoftmax") { return input }
+            return operation == "LogicalNot" ? TensorSpec(input.dims, dtype: .bool) : input
+        case .reduce(let axes, let keepdims):
+            let reduced = try Set((axes ?? Array(1..<input.rank)).map { try Self.index($0, rank: input.rank) })
+            var dims: [Int] = []
+            for (i, d) in input.dims.enumerated() {
+                if reduced.contains(i) { if keepdims { dims.append(1) } } else { dims.append(d) }
+            }
+            let dtype: DType = ["Any", "All"].contains(operation) ? .bool : input.dtype
+            return TensorSpec(dims, dtype: dtype)
+        case .reshape(let shape):
+            guard let batch = shape.first, batch == -1 || batch == 0 || batch == 1 || shape.isEmpty == false else {
+                throw LayerProblem("newshape \(shape) must keep the batch axis first")
+            }
+            let rest = Array(shape.dropFirst())
+            let total = try input.elementCount()
+            let known = try Checked.product(rest.filter { $0 != -1 })
+            var dims = rest
+            if let unknown = rest.firstIndex(of: -1) {
+                guard rest.filter({ $0 == -1 }).count == 1, known > 0, total % known == 0 else {
+                    throw LayerProblem("cannot reshape \(input) to \(shape)")
+                }
+                dims[unknown] = Int(total / known)
+            }
+            guard dims.allSatisfy({ $0 > 0 }), try Checked.product(dims) == total else { throw LayerProblem("cannot reshape \(input) to \(shape)") }
+            return TensorSpec(dims, dtype: input.dtype)
+        case .transpose(let axes):
+            let perm = axes ?? Array((0..<input.rank).reversed())
+            guard perm.count == input.rank, Set(perm) == Set(0..<input.rank), perm.first == 0 else {
+                throw LayerProblem("axes \(perm) must permute the \(input.rank) axes and keep the batch first")
+            }
+            return TensorSpec(perm.dropFirst().map { input.dims[$0 - 1] }, dtype: input.dtype)
+        case .expandDims(let axis):
+            let rank = input.rank + 1
+            let resolved = axis < 0 ? axis + rank : axis
+            guard resolved >= 1, resolved < rank else { throw LayerProblem("axis \(axis) is out of range") }
+            var dims = input.dims
+            dims.insert(1, at: resolved - 1)
+            return TensorSpec(dims, dtype: input.dtype)
+        case .squeeze(let axes):
+            let removed = try Set((axes ?? input.dims.indices.filter { input.dims[$0] == 1 }.map { $0 + 1 }).map { try Self.index($0, rank: input.rank) })
+            for i in removed where input.dims[i] != 1 { throw LayerProblem("cannot squeeze axis \(i + 1) of size \(input.dims[i])") }
+            return TensorSpec(input.dims.indices.filter { !removed.contains($0) }.map { input.dims[$0] }, dtype: input.dtype)
+        case .cast(let dtype):
+            return TensorSpec(input.dims, dtype: dtype)
+        }
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+    /// No weights: no multiply-accumulates in the paper's convention.
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension KerasOp: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        let x = context.inputs[0]
+        let outputShape = [x.shape[0]] + (try outputSpec(for: [TensorSpec(Array(x.shape.dropFirst()))]).dims)
+        switch kind {
+        case .elementwise(let function?):
+            return try Activations.apply(function, to: x)
+        case .elementwise(nil):
+            let f: (Float) -> Float
+            switch operation {
+            case "Abs", "Absolute": f = { abs($0) }
+            case "Negative": f = { -$0 }
+            case "Sqrt": f = { $0.squareRoot() }
+            case "Square": f = { $0 * $0 }
+            case "Log": f = { Foundation.log($0) }
+            case "Log1p": f = { Foundation.log1p($0) }
+            case "Sin": f = { Foundation.sin($0) }
+            case "Cos": f = { Foundation.cos($0) }
+            case "Floor": f = { $0.rounded(.down) }
+            case "Ceil": f = { $0.rounded(.up) }
+            case "Round": f = { $0.rounded(.toNearestOrEven) }
+            case "Sign": f = { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+            case "Reciprocal": f = { 1 / $0 }
+            case "Expm1": f = { Foundation.expm1($0) }
+            case "Rsqrt": f = { 1 / $0.squareRoot() }
+            case "LogicalNot": f = { $0 == 0 ? 1 : 0 }
+            default: throw KernelError("has no kernel for \(operation)")
+            }
+            return Tensor(unchecked: x.shape, data: x.data.map(f))
+        case .reduce(let axes, _):
+            let reduced = Set((axes ?? Array(1..<x.rank)).map { $0 < 0 ? $0 + x.rank : $0 })
+            let kept = x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
+            let strides = Tensor.strides(kept), inStrides = Tensor.strides(x.shape)
+            let start: Float = switch operation {
+            case "Max", "Amax": -.infinity
+            case "Min", "Amin": .infinity
+            case "Prod", "All": 1
+            default: 0
+            }
+            var out = [Float](repeating: start, count: kept.reduce(1, *))
+            for i in 0..<x.count {
+                var rest = i, target = 0
+                for axis in 0..<x.rank {
+                    let coordinate = rest / inStrides[axis]
+                    rest %= inStrides[axis]
+                    if !reduced.contains(axis) { target += coordinate * strides[axis] }
+                }
+                let v = x.data[i]
+                switch operation {
+                case "Max", "Amax": out[target] = max(out[target], v)
+                case "Min", "Amin": out[target] = min(out[target], v)
+                case "Prod": out[target] *= v
+                case "Any": out[target] = (out[target] != 0 || v != 0) ? 1 : 0
+                case "All": out[target] = (out[target] != 0 && v != 0) ? 1 : 0
+                default: out[target] += v
+                }
+            }
+            if operation == "Mean" {
+                let count = Float(reduced.map { x.shape[$0] }.reduce(1, *))
+                out = out.map { $0 / count }
+            }
+            return Tensor(unchecked: outputShape, data: out)
+        case .transpose(let axes):
+            return Kernels.transpose(x, axes ?? Array((0..<x.rank).reversed()))
+        case .reshape, .expandDims, .squeeze, .cast:
+            return Tensor(unchecked: outputShape, data: x.data)
+        }
+    }
+}
