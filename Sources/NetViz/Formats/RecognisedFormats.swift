@@ -17,12 +17,6 @@ public struct RecognisedFormat: ModelFormat {
         return ["h5", "hdf5", "keras2"].contains(probe.fileExtension) ? .byName : nil
     }
 
-    /// A FlatBuffer whose file identifier (bytes 4 to 8) is `TFL3`.
-    static let tfLite = RecognisedFormat(name: "a TensorFlow Lite model (.tflite)") { probe in
-        if probe.starts(with: Array("TFL3".utf8), at: 4) { return .byContent }
-        return probe.fileExtension == "tflite" ? .byName : nil
-    }
-
     /// An ONNX `ModelProto`: field 1 `ir_version` (a small varint), then one of its other fields.
     static let onnx = RecognisedFormat(name: "an ONNX model (.onnx)") { probe in
         if let fields = ProtobufHead.fields(probe.head), fields.count >= 2, fields[0] == ProtobufHead.Field(number: 1, wireType: 0),
