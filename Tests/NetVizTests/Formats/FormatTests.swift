@@ -6,14 +6,14 @@ import Testing
 /// The format seam: files are recognised by content (names only where bytes cannot tell), and a recognised but
 /// unread format, or a file no format claims, is one line saying what it is and what netviz reads.
 @Suite struct FormatTests {
-    static let reads = "Keras 3 .keras archives and model.to_json() .json configs"
+    static let reads = "Keras 3 .keras archives and model.to_json() .json configs and TensorFlow Lite .tflite models"
 
     /// Files from Tools/make-format-samples.py (made with onnx, h5py and flatbuffers) and the line each gets.
     static let samples: [(file: String, message: String)] = [
         ("tiny.onnx", "an ONNX model (.onnx): netviz does not read this format yet; it reads \(reads)"),
         ("onnx-model.bin", "an ONNX model (.onnx): netviz does not read this format yet; it reads \(reads)"),
         ("tiny.h5", "an HDF5 file (a Keras 2 .h5 model or weights): netviz does not read this format yet; it reads \(reads)"),
-        ("tiny.tflite", "a TensorFlow Lite model (.tflite): netviz does not read this format yet; it reads \(reads)"),
+        ("tiny.tflite", "has no subgraphs"),
         ("saved_model.pb",
          "a TensorFlow protobuf (SavedModel or frozen GraphDef): netviz does not read this format yet; it reads \(reads)"),
         ("random.bin", "not a model file netviz recognises (it begins 7f 45 4c 46 a5 4d ca 18); netviz reads \(reads)"),
@@ -43,7 +43,7 @@ import Testing
         #expect(format("m.json", [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) == RecognisedFormat.hdf5.name)
         #expect(format("m.onnx", [0x50, 0x4B, 3, 4]) == keras)
         // Unknown bytes fall back to the name; no name, no format.
-        #expect(format("m.tflite", [1, 2, 3]) == RecognisedFormat.tfLite.name)
+        #expect(format("m.tflite", [1, 2, 3]) == TFLiteFormat().name)
         #expect(format("m.bin", [1, 2, 3]) == nil)
         // Protobuf heads: ONNX's ir_version then producer fields; SavedModel's version 1 then meta graphs.
         #expect(format("x", [0x08, 0x07, 0x12, 0x07] + Array("pytorch".utf8)) == RecognisedFormat.onnx.name)
@@ -112,7 +112,7 @@ import Testing
             let probe = try FileProbe(path: Fixtures.url(file).path)
             // Renamed to say nothing, the bytes alone tell the format.
             let anonymous = FileProbe(path: "model.bin", head: probe.head)
-            let expected = file.hasSuffix(".onnx") ? RecognisedFormat.onnx.name : RecognisedFormat.tfLite.name
+            let expected = file.hasSuffix(".onnx") ? RecognisedFormat.onnx.name : TFLiteFormat().name
             #expect(ModelFormats.format(of: anonymous)?.name == expected, "\(file)")
         }
     }

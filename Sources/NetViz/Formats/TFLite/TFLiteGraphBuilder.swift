@@ -15,6 +15,8 @@ struct TFLiteGraphBuilder {
     /// operator of constants only) the converter left for the runtime to fold.
     var constants: [Int: Int] = [:]
     var names = Set<String>()
+    /// The model's name scope that most operator outputs start with (`mobilenet_0.25_128_1/`), left out of row names.
+    let scope: String?
 
     init(file: TFLiteFile, bytes: UnsafeRawBufferPointer, path: String, options: ImportOptions) {
         self.file = file
@@ -23,7 +25,16 @@ struct TFLiteGraphBuilder {
         self.options = options
         // The serving signature's subgraph when there is one, else the first (the others are WHILE/IF bodies).
         let chosen = Int(file.signatureDefs.first?.subgraph ?? 0)
-        subgraph = file.subgraphs[chosen < file.subgraphs.count ? chosen : 0]
+        let subgraph = file.subgraphs[chosen < file.subgraphs.count ? chosen : 0]
+        self.subgraph = subgraph
+        var counts: [Substring: Int] = [:]
+        for op in subgraph.operators {
+            guard let first = op.outputs.first, first >= 0, Int(first) < subgraph.tensors.count else { continue }
+            let name = subgraph.tensors[Int(first)].name
+            if let slash = name.firstIndex(of: "/") { counts[name[..<slash], default: 0] += 1 }
+        }
+        let top = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }
+        scope = top.flatMap { 2 * $0.value >= subgraph.operators.count ? String($0.key) + "/" : nil }
     }
 
     var modelName: String {
@@ -77,6 +88,7 @@ struct TFLiteGraphBuilder {
     /// made unique with the tensor's index.
     mutating func rowName(_ tensor: TFLiteFile.Tensor, index: Int32) -> String {
         var name = String(tensor.name.split(separator: ";", omittingEmptySubsequences: true).first ?? "")
+        if let scope, name.hasPrefix(scope), name.count > scope.count { name.removeFirst(scope.count) }
         if name.isEmpty { name = "tensor_\(index)" }
         if names.contains(name) { name += "#\(index)" }
         while names.contains(name) { name += "_" }
