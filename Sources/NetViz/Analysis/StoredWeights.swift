@@ -63,6 +63,8 @@ public struct StoredWeight: Sendable, Equatable, CustomStringConvertible {
 /// get the "Weight bytes" column, so Keras and zoo summaries are unchanged.
 public protocol StoredWeightTypes {
     var storedWeights: [StoredWeight] { get }
+    /// The layer's output tensor as the file types it (an int8 activation with its scale and zero point), if known.
+    var storedOutput: StoredWeight? { get }
 }
 
 /// A layer that can read its own weights from the file it came from, for `netviz verify` (a `.tflite`'s buffers):

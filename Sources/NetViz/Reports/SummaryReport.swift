@@ -269,8 +269,12 @@ public enum SummaryReport {
             out.append(UInt8(ascii: ","))
             key("weight_bytes"); int(bytes); out.append(UInt8(ascii: ","))
             key("weights")
-            let stored = (nodes[index].layer as? any StoredWeightTypes)?.storedWeights ?? []
-            OrderedJSON.array(stored.map(\.json)).write(to: &out, indent: 3)
+            let layer = nodes[index].layer as? any StoredWeightTypes
+            OrderedJSON.array((layer?.storedWeights ?? []).map(\.json)).write(to: &out, indent: 3)
+            if let output = layer?.storedOutput {
+                out.append(UInt8(ascii: ","))
+                key("output"); output.json.write(to: &out, indent: 3)
+            }
         }
         out.append(contentsOf: "\n    }".utf8)
     }
@@ -313,8 +317,9 @@ public enum SummaryReport {
             ("macs", .int(layer.macs)),
             ("inbound", .array(node.inbound.map { .string(stats.model.nodes[$0].name) })),
         ] + (layer.weightBytes.map { bytes in
-            [("weight_bytes", .int(bytes)),
-             ("weights", .array(((node.layer as? any StoredWeightTypes)?.storedWeights ?? []).map(\.json)))]
+            let stored = node.layer as? any StoredWeightTypes
+            return [("weight_bytes", .int(bytes)), ("weights", .array((stored?.storedWeights ?? []).map(\.json)))]
+                + (stored?.storedOutput.map { [("output", $0.json)] } ?? [])
         } ?? []))
     }
 }

@@ -247,11 +247,17 @@ struct TFLiteGraphBuilder {
             && (names.contains("batchnorm") || names.contains("batch_norm") || names.contains("fusedbatchnorm"))
         let row = rowName(outputTensor, index: op.outputs[0])
         let warnings = try TFLiteOperatorTable.disagreements(mapping, context, sources: sources)
+        let q = outputTensor.quantization
+        let outputShape = try dims(outputTensor)
+        let outputInfo = StoredWeight(
+            name: "output", tensor: outputTensor.name, type: TFLiteNames.typeName(outputTensor.type), shape: outputShape,
+            bytes: (try? Checked.multiply(Checked.product(outputShape), Int64(fileOutput.dtype.byteSize))) ?? 0,
+            scales: q?.scales ?? [], zeroPoints: q?.zeroPoints ?? [], quantizedDimension: Int(q?.dimension ?? 0))
         func make<Inputs: InputCount>(_ inputs: Inputs.Type, _ name: String, _ output: TensorSpec, _ mapping: TFLiteOperatorTable.Mapping, _ sources: [TFLiteWeightSource], _ warnings: [String], _ opName: String) -> TFLiteOperator<Inputs> {
             TFLiteOperator<Inputs>(
                 operatorName: opName, rule: mapping.rule, counting: mapping.counting, fileOutput: output,
                 fusedActivation: fused, batchNormFolded: folded, weightSources: sources, importWarnings: warnings,
-                inputSlots: slots, options: op.options, name: name)
+                inputSlots: slots, options: op.options, storedOutput: output == fileOutput ? outputInfo : nil, name: name)
         }
         func call(_ name: String, _ output: TensorSpec, _ mapping: TFLiteOperatorTable.Mapping, _ sources: [TFLiteWeightSource], _ warnings: [String], _ opName: String) throws -> SymbolicTensor {
             if graphInputs.count == 1 {

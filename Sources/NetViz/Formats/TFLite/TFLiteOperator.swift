@@ -35,6 +35,8 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
     /// The converter folded a BatchNormalization into this operator's filter and bias (its tensor names say so).
     public let batchNormFolded: Bool
     public let storedWeights: [StoredWeight]
+    /// The output tensor's stored type, shape and quantization (for details: an int8 activation's scale).
+    public let storedOutput: StoredWeight?
     public let importWarnings: [String]
     public var name: String?
     let weightSources: [TFLiteWeightSource]
@@ -45,8 +47,9 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
     init(
         operatorName: String, rule: (any Layer)?, counting: TFLiteCounting, fileOutput: TensorSpec,
         fusedActivation: String?, batchNormFolded: Bool, weightSources: [TFLiteWeightSource], importWarnings: [String],
-        inputSlots: [TFLiteInputSlot], options: TFLiteOptions, name: String
+        inputSlots: [TFLiteInputSlot], options: TFLiteOptions, storedOutput: StoredWeight?, name: String
     ) {
+        self.storedOutput = storedOutput
         self.operatorName = operatorName
         self.rule = rule
         self.counting = counting
@@ -134,6 +137,14 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
         return out
     }
 }
+
+/// What every TFLite row tells, whatever its arity (tests and tools read rows through it).
+public protocol TFLiteRow {
+    var operatorName: String { get }
+    var fileOutput: TensorSpec { get }
+}
+
+extension TFLiteOperator: TFLiteRow {}
 
 /// One operator input, for kernels that read constants (STRIDED_SLICE's begin and end, PACK's scalars).
 enum TFLiteInputSlot: Sendable, Equatable {
