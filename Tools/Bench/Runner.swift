@@ -84,6 +84,7 @@ struct Runner {
 
         try reports(in: temporary)
         try kerasFiles(peers: peers, peerRuns: peerRuns)
+        tfliteFiles(runs: runs)
         try verify(peers: peers)
         say()
 
@@ -124,6 +125,21 @@ struct Runner {
             if let limit = limits[name] {
                 target("import + summary of \(name) under \(Int(limit)) ms (issue 6)", "\(ms(timing.medianMs)) ms", timing.medianMs < limit)
             }
+        }
+    }
+
+    /// `netviz summary` of the MobileNet `.tflite` fixtures: the FlatBuffer mapped, its tables read, no weights.
+    mutating func tfliteFiles(runs: Int) {
+        let folder = "Tests/NetVizTests/Fixtures/tflite"
+        let files = smoke ? ["mobilenet_025_128.full_int8.tflite"]
+            : ["mobilenet_025_128.float32.tflite", "mobilenet_025_128.full_int8.tflite", "mobilenet_v2_035_96.full_int8.tflite"]
+        for name in files {
+            guard let timing = try? ProcessTiming.measure([netviz, "summary", "\(folder)/\(name)"], runs: runs, warmups: 2) else {
+                say("| `netviz summary \(name)` | failed (cannot read it in this build) | | | | | | | |")
+                continue
+            }
+            row("`netviz summary \(name)`", timing, "", nil)
+            target("summary of \(name) under 30 ms (issue 14)", "\(ms(timing.medianMs)) ms", timing.medianMs < 30)
         }
     }
 

@@ -38,13 +38,13 @@ enum TFLiteKernels {
         guard x.rank == 1, begin.count == 1, end.count == 1, strides.count == 1, op.options.ellipsisMask == 0,
             op.options.newAxisMask == 0
         else { throw KernelError("runs STRIDED_SLICE on rank-1 tensors only, got \(x.shapeDescription)") }
-        let n = x.shape[0], stride = Int(strides.data[0])
+        let n = x.shape[0], stride = try index(strides.data[0])
         guard stride != 0 else { throw KernelError("has stride 0") }
         func clamp(_ v: Int) -> Int { min(max(v < 0 ? v + n : v, 0), n) }
-        var lower = op.options.beginMask & 1 != 0 ? (stride > 0 ? 0 : n - 1) : clamp(Int(begin.data[0]))
-        var upper = op.options.endMask & 1 != 0 ? (stride > 0 ? n : -1) : clamp(Int(end.data[0]))
+        var lower = op.options.beginMask & 1 != 0 ? (stride > 0 ? 0 : n - 1) : clamp(try index(begin.data[0]))
+        var upper = op.options.endMask & 1 != 0 ? (stride > 0 ? n : -1) : clamp(try index(end.data[0]))
         if op.options.shrinkAxisMask & 1 != 0 {
-            lower = clamp(Int(begin.data[0]))
+            lower = clamp(try index(begin.data[0]))
             upper = lower + 1
             guard lower < n else { throw KernelError("slices past the end") }
             return try Tensor(shape: [], data: [x.data[lower]])
@@ -56,6 +56,12 @@ enum TFLiteKernels {
             i += stride
         }
         return try Tensor(shape: [out.count], data: out)
+    }
+
+    /// A slice bound held as Float, as an index (NaN or a huge value is an error, not a trap).
+    static func index(_ value: Float) throws -> Int {
+        guard value.isFinite, abs(value) < 1e9 else { throw KernelError("has slice bound \(value)") }
+        return Int(value)
     }
 
     /// PACK of scalars along axis 0 (a shape vector).

@@ -131,7 +131,7 @@ enum TFLiteOperatorTable {
         switch c.name {
         case "CONV_2D":
             let f = c.shape(1)
-            guard let image = c.image, c.isConstant(1), f.count == 4, f[3] > 0 else { return nil }
+            guard let image = c.image, c.isConstant(1), f.count == 4, f.allSatisfy({ $0 > 0 }) else { return nil }
             let inputChannels = image.dims[2]
             let groups = inputChannels % f[3] == 0 ? inputChannels / f[3] : 1
             let useBias = c.isPresent(2)
@@ -143,9 +143,11 @@ enum TFLiteOperatorTable {
                 weights: [(1, "kernel", .ohwiToHwio, [f[1], f[2], f[3], f[0]])] + (useBias ? [(2, "bias", .same, [f[0]])] : []))
         case "DEPTHWISE_CONV_2D":
             let f = c.shape(1)
-            guard let image = c.image, c.isConstant(1), f.count == 4, f[0] == 1, image.dims[2] > 0 else { return nil }
+            guard let image = c.image, c.isConstant(1), f.count == 4, f[0] == 1, f.allSatisfy({ $0 > 0 }), image.dims[2] > 0
+            else { return nil }
             let channels = image.dims[2]
             let multiplier = f[3] % channels == 0 ? f[3] / channels : Int(c.options.depthMultiplier)
+            guard multiplier > 0 else { return nil }
             let useBias = c.isPresent(2)
             let rule = DepthwiseConv2D(
                 kernelSize: Size2(f[1], f[2]), strides: c.strides, padding: c.padding, depthMultiplier: multiplier,
@@ -155,7 +157,8 @@ enum TFLiteOperatorTable {
                 weights: [(1, "kernel", .same, [f[1], f[2], channels, multiplier])] + (useBias ? [(2, "bias", .same, [f[3]])] : []))
         case "FULLY_CONNECTED":
             let w = c.shape(1)
-            guard c.isGraph(0), c.graphSpecs.first?.batched == true, c.isConstant(1), w.count == 2 else { return nil }
+            guard c.isGraph(0), c.graphSpecs.first?.batched == true, c.isConstant(1), w.count == 2, w.allSatisfy({ $0 > 0 })
+            else { return nil }
             let useBias = c.isPresent(2)
             return Mapping(
                 rule: Dense(units: w[0], activation: c.fused, useBias: useBias), counting: .rule,
