@@ -84,6 +84,12 @@ final class TFLiteFileWriter {
         var type: UInt32 = 0
         var buffer: UInt32 = 0
         var name: String
+        var signature: [Int32]? = nil
+    }
+
+    /// A buffer holding little-endian int32 values (a constant shape or axes).
+    static func int32Buffer(_ values: [Int32]) -> [UInt8] {
+        values.flatMap { v in (0..<4).map { UInt8((UInt32(bitPattern: v) >> (8 * UInt32($0))) & 0xFF) } }
     }
 
     /// One operator: builtin code (or 32 with a custom name), inputs, outputs.
@@ -97,7 +103,7 @@ final class TFLiteFileWriter {
     /// A whole model: version 3, one subgraph, one empty buffer per `buffers` entry (0 = the sentinel).
     static func model(
         tensors: [Tensor], inputs: [Int32], outputs: [Int32], operators: [Operator], bufferSizes: [Int] = [0],
-        claimedTensorCount: UInt32? = nil
+        bufferData: [Int: [UInt8]] = [:], claimedTensorCount: UInt32? = nil
     ) -> [UInt8] {
         let w = TFLiteFileWriter()
         let model = w.table([0: 3], refs: [1, 2, 4])
@@ -118,10 +124,11 @@ final class TFLiteFileWriter {
         w.link(subgraph.slots[0] ?? 0, to: tensorVector.position)
         if let claimedTensorCount { w.put32(claimedTensorCount, at: tensorVector.position) }
         for (i, t) in tensors.enumerated() {
-            let table = w.table([1: t.type, 2: t.buffer], refs: [0, 3])
+            let table = w.table([1: t.type, 2: t.buffer], refs: [0, 3] + (t.signature == nil ? [] : [7]))
             w.link(tensorVector.slots[i], to: table.position)
             w.link(table.slots[0] ?? 0, to: w.int32s(t.shape))
             w.link(table.slots[3] ?? 0, to: w.string(t.name))
+            if let signature = t.signature, let slot = table.slots[7] { w.link(slot, to: w.int32s(signature)) }
         }
         w.link(subgraph.slots[1] ?? 0, to: w.int32s(inputs))
         w.link(subgraph.slots[2] ?? 0, to: w.int32s(outputs))
@@ -136,13 +143,14 @@ final class TFLiteFileWriter {
         let buffers = w.tableVector(bufferSizes.count)
         w.link(model.slots[4] ?? 0, to: buffers.position)
         for (i, size) in bufferSizes.enumerated() {
-            let table = w.table([:], refs: size > 0 ? [0] : [])
+            let data = bufferData[i] ?? [UInt8](repeating: 1, count: size)
+            let table = w.table([:], refs: data.isEmpty ? [] : [0])
             w.link(buffers.slots[i], to: table.position)
-            if size > 0, let slot = table.slots[0] {
+            if !data.isEmpty, let slot = table.slots[0] {
                 w.align()
                 let start = w.bytes.count
-                w.append32(UInt32(size))
-                w.bytes += [UInt8](repeating: 1, count: size)
+                w.append32(UInt32(data.count))
+                w.bytes += data
                 w.link(slot, to: start)
             }
         }

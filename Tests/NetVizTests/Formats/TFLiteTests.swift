@@ -296,6 +296,37 @@ import Testing
         #expect(model.nodes[1].output == TensorSpec([4, 4, 3]))
     }
 
+    /// Keras's Dense on a rank-4 tensor (the article's classifier) converts to RESHAPE to rows, FULLY_CONNECTED and
+    /// RESHAPE back, whose stored shapes are placeholders (signature -1): netviz computes the real ones, counts the
+    /// rows' MACs as Keras does (7 positions x 18 x 10) and restores the batch.
+    @Test func denseOnRank4ThroughComputedReshapes() throws {
+        let model = try Self.load(
+            W.model(
+                tensors: [
+                    W.Tensor(shape: [1, 7, 1, 18], name: "x", signature: [-1, 7, 1, 18]),
+                    W.Tensor(shape: [2], type: 2, buffer: 1, name: "rows"),
+                    W.Tensor(shape: [1, 1], name: "flat", signature: [-1, -1]),
+                    W.Tensor(shape: [10, 18], buffer: 2, name: "kernel"),
+                    W.Tensor(shape: [1, 10], name: "matmul", signature: [-1, 10]),
+                    W.Tensor(shape: [4], type: 2, buffer: 3, name: "back"),
+                    W.Tensor(shape: [1, 7, 1, 10], name: "y", signature: [-1, 7, 1, 10]),
+                ],
+                inputs: [0], outputs: [6],
+                operators: [
+                    W.Operator(code: 22, inputs: [0, 1], outputs: [2]), W.Operator(code: 9, inputs: [2, 3, -1], outputs: [4]),
+                    W.Operator(code: 22, inputs: [4, 5], outputs: [6]),
+                ],
+                bufferSizes: [0, 8, 720, 16],
+                bufferData: [1: W.int32Buffer([-1, 18]), 3: W.int32Buffer([1, 7, 1, 10])]))
+        let stats = try ModelStatistics(model)
+        #expect(model.nodes.map(\.output) == [
+            TensorSpec([7, 1, 18]), TensorSpec(whole: [7, 18]), TensorSpec(whole: [7, 10]), TensorSpec([7, 1, 10]),
+        ])
+        #expect(stats.totalMACs == 7 * 18 * 10)
+        #expect(stats.totalParams == 180)
+        #expect(stats.warnings.isEmpty, "\(stats.warnings)")
+    }
+
     @Test func theCLISaysOneLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-tflite-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

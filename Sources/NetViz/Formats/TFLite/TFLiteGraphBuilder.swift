@@ -15,6 +15,10 @@ struct TFLiteGraphBuilder {
     /// operator of constants only) the converter left for the runtime to fold.
     var constants: [Int: Int] = [:]
     var names = Set<String>()
+    /// Values of small integer tensors computed from shapes (TFLiteShapeValues), by tensor index.
+    var shapeValues: [Int: [Int]] = [:]
+    /// The batch the file's inputs hold (their first axis; 1 in converted models).
+    var batch = 1
     /// The model's name scope that most operator outputs start with (`mobilenet_0.25_128_1/`), left out of row names.
     let scope: String?
 
@@ -75,10 +79,11 @@ struct TFLiteGraphBuilder {
     }
 
     /// The spec of a computed tensor: batched (Keras's `None` first) when the operator works on batched data and
-    /// the file marks the first axis as the batch (signature -1) or holds one sample there; whole otherwise.
+    /// the first axis holds the inputs' batch; whole otherwise. A signature of -1 alone does not make a batch axis:
+    /// a RESHAPE that folds the batch into rows ([7, 1018] for Dense on a rank-4 tensor) has one too.
     func spec(_ tensor: TFLiteFile.Tensor, batched: Bool) throws -> TensorSpec {
         let shape = try dims(tensor), type = try dtype(tensor)
-        if batched, let first = shape.first, tensor.shapeSignature?.first == -1 || first == 1 {
+        if batched, let first = shape.first, first == batch {
             return TensorSpec(Array(shape.dropFirst()), dtype: type)
         }
         return TensorSpec(whole: shape, dtype: type)
@@ -109,6 +114,12 @@ struct TFLiteGraphBuilder {
                 ? Int(Int32(bitPattern: bytes.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self).littleEndian))
                 : Int(truncatingIfNeeded: Int64(bitPattern: bytes.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self).littleEndian))
         }
+    }
+
+    /// A small integer tensor's values: a stored constant's, or computed from shapes.
+    func values(of index: Int32) -> [Int]? {
+        guard index >= 0 else { return nil }
+        return shapeValues[Int(index)] ?? integers(Int(index))
     }
 
     /// Where the constant at tensor `index` is stored, as a weight named `name`.
@@ -162,6 +173,7 @@ struct TFLiteGraphBuilder {
                 throw NetVizError.graph(
                     "input '\(t.name)' has shape \(shape); netviz reads inputs with a batch axis first and positive sizes")
             }
+            batch = shape[0]
             let input = try Input(shape: Array(shape.dropFirst()), dtype: try dtype(t), name: rowName(t, index: index))
             values[Int(index)] = input
             inputs.append(input)
@@ -181,6 +193,12 @@ struct TFLiteGraphBuilder {
             outputs.append(value)
         }
         return try Model(inputs: inputs, outputs: outputs, name: modelName)
+    }
+
+    /// The stored shape of tensor `index` ([] when absent or out of range).
+    func context(shape index: Int32) -> [Int] {
+        guard index >= 0, Int(index) < subgraph.tensors.count else { return [] }
+        return subgraph.tensors[Int(index)].shape.map(Int.init)
     }
 
     mutating func add(_ op: TFLiteFile.Operator, position: Int, name operatorName: String) throws {
@@ -216,9 +234,13 @@ struct TFLiteGraphBuilder {
         }
         // Constants only in: the runtime folds it (DEQUANTIZE of float16 weights); its output is a constant
         // stored where its first input is.
+        let inputValues = op.inputs.map { values(of: $0) }
         if graphInputs.isEmpty {
             let source = op.inputs.first(where: { $0 >= 0 }).flatMap { constants[Int($0)] }
             for index in op.outputs { constants[Int(index)] = source ?? Int(index) }
+            if let computed = TFLiteShapeValues.evaluate(operatorName, options: op.options, inputs: inputValues, shapeOfInput: nil) {
+                shapeValues[Int(op.outputs[0])] = computed
+            }
             if source == nil {
                 throw NetVizError.graph("\(what) has no inputs; netviz reads operators that compute from tensors")
             }
@@ -227,10 +249,41 @@ struct TFLiteGraphBuilder {
 
         let batched = graphInputs.contains { $0.spec.batched }
         let outputTensor = try tensor(op.outputs[0], what)
-        let fileOutput = try spec(outputTensor, batched: batched)
+        // A -1 after the first axis of the signature: the stored shape is a placeholder the runtime resolves.
+        let dynamic = (outputTensor.shapeSignature ?? []).dropFirst().contains(-1)
+        let firstIsData: Bool = if case .graph(0)? = slots.first { true } else { false }
+        let dataShape = firstIsData ? graphInputs[0].spec.shape(batch: batch) : nil
+        var target: [Int]? = nil
+        var expected: [Int]? = nil
+        if operatorName == "RESHAPE", let dataShape, let elements = try? Checked.product(dataShape),
+            let given = (inputValues.count > 1 ? inputValues[1] : nil) ?? op.options.newShape.map({ $0.map(Int.init) })
+        {
+            target = TFLiteShapeValues.resolve(given, elements: elements)
+            expected = target
+        } else if operatorName == "FULLY_CONNECTED", let dataShape, let last = dataShape.last, last > 0,
+            case let w = context(shape: op.inputs.count > 1 ? op.inputs[1] : -1), w.count == 2,
+            let elements = try? Checked.product(dataShape)
+        {
+            expected = op.options.keepNumDims ? Array(dataShape.dropLast()) + [w[0]] : [Int(elements / Int64(last)), w[0]]
+        }
+        // A RESHAPE whose target starts with the batch restores it (after Dense's rows, say).
+        let stored = try spec(outputTensor, batched: batched || (target?.first == batch && batch == 1))
+        // The computed shape replaces the stored one where they differ only at the signature's -1s (placeholders).
+        let storedShape = try dims(outputTensor), signature = outputTensor.shapeSignature ?? []
+        let placeholder = expected.map { expected in
+            expected != storedShape && signature.count == storedShape.count
+                && (expected.count != storedShape.count
+                    || storedShape.indices.allSatisfy { expected[$0] == storedShape[$0] || signature[$0] == -1 })
+        } ?? false
+        var fileOutput = stored
+        if dynamic || placeholder, let expected {
+            fileOutput = (batched || target != nil) && expected.first == batch
+                ? TensorSpec(Array(expected.dropFirst()), dtype: stored.dtype) : TensorSpec(whole: expected, dtype: stored.dtype)
+        }
         let context = TFLiteOperatorTable.Context(
             name: operatorName, options: op.options, inputs: inputTensors, slots: slots,
-            graphSpecs: graphInputs.map(\.spec), output: fileOutput, builder: self, inputIndices: op.inputs)
+            graphSpecs: graphInputs.map(\.spec), output: fileOutput, builder: self, inputIndices: op.inputs,
+            batch: batch, reshapeTarget: target, fileShapeKnown: !dynamic || expected != nil || placeholder)
         let mapping = try TFLiteOperatorTable.map(context)
 
         var sources: [TFLiteWeightSource] = []
@@ -257,7 +310,8 @@ struct TFLiteGraphBuilder {
             TFLiteOperator<Inputs>(
                 operatorName: opName, rule: mapping.rule, counting: mapping.counting, fileOutput: output,
                 fusedActivation: fused, batchNormFolded: folded, weightSources: sources, importWarnings: warnings,
-                inputSlots: slots, options: op.options, storedOutput: output == fileOutput ? outputInfo : nil, name: name)
+                inputSlots: slots, options: op.options, storedOutput: output == fileOutput ? outputInfo : nil,
+                fileShapeKnown: context.fileShapeKnown, name: name)
         }
         func call(_ name: String, _ output: TensorSpec, _ mapping: TFLiteOperatorTable.Mapping, _ sources: [TFLiteWeightSource], _ warnings: [String], _ opName: String) throws -> SymbolicTensor {
             if graphInputs.count == 1 {
@@ -266,6 +320,11 @@ struct TFLiteGraphBuilder {
             return try make(SeveralInputs.self, name, output, mapping, sources, warnings, opName)(graphInputs)
         }
         values[Int(op.outputs[0])] = try call(row, fileOutput, mapping, sources, warnings, operatorName)
+        if let computed = TFLiteShapeValues.evaluate(
+            operatorName, options: op.options, inputs: inputValues, shapeOfInput: dataShape)
+        {
+            shapeValues[Int(op.outputs[0])] = computed
+        }
         // Further outputs (SPLIT, UNPACK): one row each, the file's shape, nothing counted twice.
         for (k, index) in op.outputs.enumerated().dropFirst() {
             let t = try tensor(index, what)

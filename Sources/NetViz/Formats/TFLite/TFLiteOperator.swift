@@ -38,6 +38,8 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
     /// The output tensor's stored type, shape and quantization (for details: an int8 activation's scale).
     public let storedOutput: StoredWeight?
     public let importWarnings: [String]
+    /// False when the file's output shape is a placeholder netviz could not compute: the rule's shape is used.
+    public let fileShapeKnown: Bool
     public var name: String?
     let weightSources: [TFLiteWeightSource]
     /// For kernels of operators without a netviz layer: each operator input, a graph input or a small constant.
@@ -47,8 +49,10 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
     init(
         operatorName: String, rule: (any Layer)?, counting: TFLiteCounting, fileOutput: TensorSpec,
         fusedActivation: String?, batchNormFolded: Bool, weightSources: [TFLiteWeightSource], importWarnings: [String],
-        inputSlots: [TFLiteInputSlot], options: TFLiteOptions, storedOutput: StoredWeight?, name: String
+        inputSlots: [TFLiteInputSlot], options: TFLiteOptions, storedOutput: StoredWeight?, fileShapeKnown: Bool,
+        name: String
     ) {
+        self.fileShapeKnown = fileShapeKnown
         self.storedOutput = storedOutput
         self.operatorName = operatorName
         self.rule = rule
@@ -95,7 +99,9 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
     /// shape otherwise, so a disagreement never changes the rows after it. The element type is the file's.
     public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
         guard let rule, let ruled = try? rule.outputSpec(for: ruleInputs(inputs)) else { return fileOutput }
-        guard ruled.dims == fileOutput.dims, ruled.batched == fileOutput.batched else { return fileOutput }
+        guard !fileShapeKnown || (ruled.dims == fileOutput.dims && ruled.batched == fileOutput.batched) else {
+            return fileOutput
+        }
         var out = ruled
         out.dtype = fileOutput.dtype
         return out
@@ -156,6 +162,16 @@ enum TFLiteInputSlot: Sendable, Equatable {
 
 extension TFLiteOperator: Executable {
     public func execute(_ context: inout KernelContext) throws -> Tensor {
+        if operatorName == "RESHAPE" {
+            // The target as counted (the rule's, or the file's whole shape); the batch is what the input holds.
+            guard let x = context.inputs.first else { throw KernelError("got no input") }
+            let target = (rule as? Reshape)?.targetShape ?? fileOutput.dims
+            let per = target.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? 0 : $0 * $1 }
+            guard per > 0, x.count % per == 0 else { throw KernelError("cannot reshape \(x.shapeDescription) to \(target)") }
+            let shape = rule is Reshape || fileOutput.batched ? [x.count / per] + target : target
+            guard shape.reduce(1, *) == x.count else { throw KernelError("cannot reshape \(x.shapeDescription) to \(shape)") }
+            return try Tensor(shape: shape, data: x.data)
+        }
         if let rule = rule as? any Executable, counting == .rule {
             let output = try rule.execute(&context)
             // The rule's own activation ran in its kernel; a fused one on a kind without one runs here.

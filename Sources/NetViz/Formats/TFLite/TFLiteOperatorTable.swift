@@ -14,6 +14,12 @@ enum TFLiteOperatorTable {
         let output: TensorSpec
         let builder: TFLiteGraphBuilder
         let inputIndices: [Int32]
+        /// The batch of the file's inputs.
+        let batch: Int
+        /// A RESHAPE's whole target, its -1 worked out (a constant, computed shape values, or the options).
+        let reshapeTarget: [Int]?
+        /// False when the stored output shape is a placeholder (signature -1 past the batch) netviz could not compute.
+        let fileShapeKnown: Bool
 
         func isConstant(_ position: Int) -> Bool {
             guard position < slots.count, case .constant = slots[position] else { return false }
@@ -185,8 +191,12 @@ enum TFLiteOperatorTable {
             else { return nil }
             return Mapping(rule: Concatenate(axis: Int(c.options.axis)), counting: .rule, weights: [])
         case "RESHAPE":
-            guard c.isGraph(0), c.graphSpecs[0].batched, c.output.batched, !c.output.dims.isEmpty else { return nil }
-            return Mapping(rule: Reshape(targetShape: c.output.dims), counting: .rule, weights: [])
+            // The computed target where there is one (checked against the file's shape), else the file's shape.
+            // A whole input holds one sample when the batch is 1 (the RESHAPE after Dense's rows restores the batch).
+            guard c.isGraph(0), c.graphSpecs[0].batched || c.batch == 1 else { return nil }
+            let target = c.reshapeTarget ?? (c.output.batched ? [c.batch] + c.output.dims : c.output.dims)
+            guard target.count >= 2, target.first == c.batch else { return nil }
+            return Mapping(rule: Reshape(targetShape: Array(target.dropFirst())), counting: .rule, weights: [])
         case "SOFTMAX":
             guard c.options.beta == 1, c.graphSpecs.first?.batched == true else { return nil }
             return Mapping(rule: Activation(.softmax), counting: .rule, weights: [])
@@ -219,7 +229,7 @@ enum TFLiteOperatorTable {
 
     /// Where netviz's rule disagrees with the file: the output shape (the file's is used) or the weight elements.
     static func disagreements(_ mapping: Mapping, _ c: Context, sources: [TFLiteWeightSource]) throws -> [String] {
-        guard let rule = mapping.rule else { return [] }
+        guard let rule = mapping.rule, c.fileShapeKnown else { return [] }
         var found: [String] = []
         let inputs = type(of: rule).arity == .one ? Array(c.graphSpecs.prefix(1)) : c.graphSpecs
         let ruleName = type(of: rule).className

@@ -45,6 +45,8 @@ struct TFLiteOptions: Sendable, Equatable {
             o.fusedActivation = try t.int8(0)
         case 17:  // ReshapeOptions
             o.newShape = try t.int32s(0, "\(what) new_shape")
+        case 23:  // GatherOptions
+            o.axis = try t.int32(0)
         case 27:  // ReducerOptions
             o.keepDims = try t.bool(0)
         case 30:  // SqueezeOptions
