@@ -15,9 +15,15 @@ Writes Tests/NetVizTests/Fixtures/tflite/:
   size, the interpreter's operators (in order, and counted) and its tensors' types.
 
 The models are small on purpose (classes=10, alpha 0.25 / 0.35) so the committed files stay a few MB.
+
+`--article DIR` converts the seed article's model instead (Sources/NetViz/Zoo/ArticleMobileNet.swift: full width,
+224 px, 1000 classes, the channels_first AvgPool2D and Dense on a rank-4 tensor) into DIR, which is not committed:
+its four files take about 37 MB. DIR/article.json holds Keras's params and output shape; Docs/counting.md gives
+netviz's counts of the files.
 """
 import json
 import os
+import sys
 from collections import Counter
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -69,6 +75,35 @@ def convert(model, variant, shape):
         converter.inference_output_type = tf.int8
     return converter.convert()
 
+
+def article():
+    """The article's code as written (conv layers with Keras's default bias, plain ReLU)."""
+    L = keras.layers
+
+    def block(x, filters, strides):
+        x = L.DepthwiseConv2D(kernel_size=3, strides=strides, padding="same")(x)
+        x = L.ReLU()(L.BatchNormalization()(x))
+        x = L.Conv2D(filters=filters, kernel_size=1, strides=1)(x)
+        return L.ReLU()(L.BatchNormalization()(x))
+
+    inputs = L.Input(shape=(224, 224, 3))
+    x = L.ReLU()(L.BatchNormalization()(L.Conv2D(filters=32, kernel_size=3, strides=2, padding="same")(inputs)))
+    for filters, strides in [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]:
+        x = block(x, filters, strides)
+    x = L.AvgPool2D(pool_size=7, strides=1, data_format="channels_first")(x)
+    return keras.Model(inputs, L.Dense(units=1000, activation="softmax")(x))
+
+
+if "--article" in sys.argv:
+    folder = sys.argv[sys.argv.index("--article") + 1]
+    os.makedirs(folder, exist_ok=True)
+    model = seeded(article(), 0)
+    for variant in ("float32", "float16", "dynamic_int8", "full_int8"):
+        with open(f"{folder}/article.{variant}.tflite", "wb") as f:
+            f.write(convert(model, variant, (224, 224, 3)))
+    with open(f"{folder}/article.json", "w") as f:
+        json.dump({"keras_params": int(model.count_params()), "output_shape": list(model.output_shape)}, f, indent=2)
+    sys.exit(0)
 
 expected = {"tensorflow": tf.__version__, "models": {}}
 for name, model in models().items():

@@ -196,9 +196,29 @@ struct TFLiteGraphBuilder {
     }
 
     /// The stored shape of tensor `index` ([] when absent or out of range).
-    func context(shape index: Int32) -> [Int] {
+    func storedShape(of index: Int32) -> [Int] {
         guard index >= 0, Int(index) < subgraph.tensors.count else { return [] }
         return subgraph.tensors[Int(index)].shape.map(Int.init)
+    }
+
+    /// What netviz computes of an operator's whole output shape where the file may hold a placeholder: a RESHAPE's
+    /// target (also returned as such) and a FULLY_CONNECTED's rows x units.
+    func computedShape(
+        _ op: TFLiteFile.Operator, name: String, dataShape: [Int]?, inputValues: [[Int]?]
+    ) -> (target: [Int]?, expected: [Int]?) {
+        guard let dataShape, let elements = try? Checked.product(dataShape) else { return (nil, nil) }
+        if name == "RESHAPE",
+            let given = (inputValues.count > 1 ? inputValues[1] : nil) ?? op.options.newShape.map({ $0.map(Int.init) })
+        {
+            let target = TFLiteShapeValues.resolve(given, elements: elements)
+            return (target, target)
+        }
+        let weights = storedShape(of: op.inputs.count > 1 ? op.inputs[1] : -1)
+        if name == "FULLY_CONNECTED", let last = dataShape.last, last > 0, weights.count == 2 {
+            let rows = op.options.keepNumDims ? Array(dataShape.dropLast()) : [Int(elements / Int64(last))]
+            return (nil, rows + [weights[0]])
+        }
+        return (nil, nil)
     }
 
     mutating func add(_ op: TFLiteFile.Operator, position: Int, name operatorName: String) throws {
@@ -253,19 +273,7 @@ struct TFLiteGraphBuilder {
         let dynamic = (outputTensor.shapeSignature ?? []).dropFirst().contains(-1)
         let firstIsData: Bool = if case .graph(0)? = slots.first { true } else { false }
         let dataShape = firstIsData ? graphInputs[0].spec.shape(batch: batch) : nil
-        var target: [Int]? = nil
-        var expected: [Int]? = nil
-        if operatorName == "RESHAPE", let dataShape, let elements = try? Checked.product(dataShape),
-            let given = (inputValues.count > 1 ? inputValues[1] : nil) ?? op.options.newShape.map({ $0.map(Int.init) })
-        {
-            target = TFLiteShapeValues.resolve(given, elements: elements)
-            expected = target
-        } else if operatorName == "FULLY_CONNECTED", let dataShape, let last = dataShape.last, last > 0,
-            case let w = context(shape: op.inputs.count > 1 ? op.inputs[1] : -1), w.count == 2,
-            let elements = try? Checked.product(dataShape)
-        {
-            expected = op.options.keepNumDims ? Array(dataShape.dropLast()) + [w[0]] : [Int(elements / Int64(last)), w[0]]
-        }
+        let (target, expected) = computedShape(op, name: operatorName, dataShape: dataShape, inputValues: inputValues)
         // A RESHAPE whose target starts with the batch restores it (after Dense's rows, say).
         let stored = try spec(outputTensor, batched: batched || (target?.first == batch && batch == 1))
         // The computed shape replaces the stored one where they differ only at the signature's -1s (placeholders).
