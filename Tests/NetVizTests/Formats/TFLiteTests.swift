@@ -253,6 +253,11 @@ import Testing
             tensors: [W.Tensor(shape: [1, 4], name: "x"), W.Tensor(shape: [4], buffer: 9, name: "w"), W.Tensor(shape: [1, 4], name: "y")],
             inputs: [0], outputs: [2], operators: [W.Operator(code: 0, inputs: [0, 1], outputs: [2])])
         #expect(Self.message(buffer) == "model: tensor 'w' names buffer 9; the file has 1")
+        // A weight whose buffer is shorter than its shape needs.
+        let short = W.model(
+            tensors: [W.Tensor(shape: [1, 4], name: "x"), W.Tensor(shape: [4, 4], buffer: 1, name: "w"), W.Tensor(shape: [1, 4], name: "y")],
+            inputs: [0], outputs: [2], operators: [W.Operator(code: 9, inputs: [0, 1, -1], outputs: [2])], bufferSizes: [0, 60])
+        #expect(Self.message(short) == "model: tensor 'w' of shape [4, 4] (float32) has a buffer of 60 bytes")
         // Two operators writing one tensor.
         let twice = W.model(
             tensors: [W.Tensor(shape: [1, 4], name: "x"), W.Tensor(shape: [1, 4], name: "y")], inputs: [0], outputs: [1],

@@ -130,6 +130,13 @@ struct TFLiteGraphBuilder {
         let stored = try tensor(Int32(storedIndex), "a weight")
         guard let buffer = try buffer(of: stored) else { return nil }
         let storedShape = try dims(stored)
+        // A dense tensor of a fixed-width type fills its buffer exactly; anything else would misstate its bytes.
+        if !stored.sparse, let width = TFLiteWeightSource.width(stored.type),
+            try Checked.multiply(Checked.product(storedShape), Int64(width)) != buffer.size
+        {
+            throw NetVizError.graph(
+                "tensor '\(stored.name)' of shape \(storedShape) (\(TFLiteNames.typeName(stored.type))) has a buffer of \(buffer.size) bytes")
+        }
         let q = stored.quantization
         return TFLiteWeightSource(
             stored: StoredWeight(
