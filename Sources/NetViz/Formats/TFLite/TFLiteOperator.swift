@@ -184,3 +184,29 @@ extension TFLiteOperator: Executable {
         return try TFLiteKernels.run(self, &context)
     }
 }
+
+/// What the report's details panel lists for a row: the operator, its fused activation and folding, the config of
+/// the netviz layer that counts it, how it is counted, and each stored weight with its type and quantization.
+extension TFLiteOperator: CustomReflectable {
+    public var customMirror: Mirror {
+        var children: [(label: String?, value: Any)] = [("operator", operatorName)]
+        if let fusedActivation { children.append(("fused_activation", fusedActivation)) }
+        if batchNormFolded { children.append(("batch_normalization", "folded into the filter and bias by the converter")) }
+        if let rule {
+            children.append(("counted_as", type(of: rule).className))
+            for child in Mirror(reflecting: rule).children where child.label != "name" { children.append(child) }
+        }
+        let counting: String = switch self.counting {
+        case .rule: "by the \(rule.map { type(of: $0).className } ?? "layer")'s rule"
+        case .zero: "0 MACs (no multiply-accumulates in the convention)"
+        case .perOutput(let length): "output elements x \(length)"
+        case .perInput(let length): "input elements x \(length)"
+        case .uncounted: "not counted (--allow-unknown)"
+        }
+        children.append(("counting", counting))
+        for weight in storedWeights { children.append(("weight", weight.description)) }
+        if let storedOutput { children.append(("output", storedOutput.description)) }
+        if !fileShapeKnown { children.append(("file_shape", "a placeholder in the file; netviz's rule gives the shape")) }
+        return Mirror(self, children: children)
+    }
+}
