@@ -332,6 +332,68 @@ import Testing
         #expect(stats.warnings.isEmpty, "\(stats.warnings)")
     }
 
+    /// The operators counted by rules of their own, worked out by hand: TRANSPOSE_CONV (each input element meets
+    /// kh x kw x O weights), BATCH_MATMUL (output elements x the inner dimension), CONV_3D (output elements x
+    /// kd x kh x kw x I). Their constant float operands are their params.
+    @Test func operatorsWithRulesOfTheirOwn() throws {
+        let transpose = try ModelStatistics(Self.load(W.model(
+            tensors: [
+                W.Tensor(shape: [4], type: 2, buffer: 1, name: "output_shape"), W.Tensor(shape: [5, 3, 3, 3], buffer: 2, name: "w"),
+                W.Tensor(shape: [1, 4, 4, 3], name: "x"), W.Tensor(shape: [1, 8, 8, 5], name: "y"),
+            ],
+            inputs: [2], outputs: [3], operators: [W.Operator(code: 67, inputs: [0, 1, 2], outputs: [3])],
+            bufferSizes: [0, 16, 540], bufferData: [1: W.int32Buffer([1, 8, 8, 5])])))
+        #expect(transpose.totalMACs == 4 * 4 * 3 * (3 * 3 * 5))
+        #expect(transpose.totalParams == 135)
+        #expect(transpose.model.nodes[1].output == TensorSpec([8, 8, 5]))
+        let matmul = try ModelStatistics(Self.load(W.model(
+            tensors: [W.Tensor(shape: [1, 6, 8], name: "x"), W.Tensor(shape: [8, 4], buffer: 1, name: "y"), W.Tensor(shape: [1, 6, 4], name: "z")],
+            inputs: [0], outputs: [2], operators: [W.Operator(code: 126, inputs: [0, 1], outputs: [2])], bufferSizes: [0, 128])))
+        #expect(matmul.totalMACs == 6 * 4 * 8)
+        #expect(matmul.totalParams == 32)
+        let conv3D = try ModelStatistics(Self.load(W.model(
+            tensors: [
+                W.Tensor(shape: [1, 4, 4, 4, 2], name: "x"), W.Tensor(shape: [3, 3, 3, 2, 5], buffer: 1, name: "f"),
+                W.Tensor(shape: [1, 2, 2, 2, 5], name: "y"),
+            ],
+            inputs: [0], outputs: [2], operators: [W.Operator(code: 132, inputs: [0, 1], outputs: [2])], bufferSizes: [0, 1080])))
+        #expect(conv3D.totalMACs == 2 * 2 * 2 * 5 * (3 * 3 * 3 * 2))
+        #expect(conv3D.totalParams == 270)
+        #expect(conv3D.model.nodes[1].className == "CONV_3D")
+    }
+
+    /// The FlatBuffers reader on hand-broken tables: a vtable outside the buffer, a vtable of odd size, a string
+    /// running past the end; absent fields read as the schema's defaults.
+    @Test func flatBufferTables() throws {
+        var bytes = W.tiny
+        let root = Int(bytes[0]) | Int(bytes[1]) << 8
+        func failure(_ bytes: [UInt8]) -> String? {
+            bytes.withUnsafeBytes { raw in
+                do {
+                    _ = try TFLiteFile.read(raw, fileSize: Int64(raw.count))
+                    return nil
+                } catch let failure as FlatBuffer.Failure {
+                    return failure.message
+                } catch { return "\(error)" }
+            }
+        }
+        // The root table's soffset pointing far before the buffer.
+        bytes.replaceSubrange(root..<root + 4, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        #expect(failure(bytes)?.hasPrefix("the vtable of the root table at byte -") == true, "\(failure(bytes) ?? "")")
+        // A vtable claiming 3 bytes.
+        var odd = W.tiny
+        let soffset = Int(odd[root]) | Int(odd[root + 1]) << 8
+        odd[root - soffset] = 3
+        #expect(failure(odd) == "the vtable of the root table at byte \(root - soffset) has size 3")
+        // Absent fields: a tensor without a type reads FLOAT32, an operator code without version reads 1.
+        try W.tiny.withUnsafeBytes { raw in
+            let file = try TFLiteFile.read(raw, fileSize: Int64(raw.count))
+            #expect(file.subgraphs[0].tensors.map(\.type) == [0, 0])
+            #expect(file.subgraphs[0].tensors[0].quantization == nil)
+            #expect(file.operatorCodes.map(\.builtin) == [19])
+        }
+    }
+
     @Test func theCLISaysOneLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-tflite-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
