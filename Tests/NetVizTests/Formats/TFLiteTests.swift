@@ -20,9 +20,10 @@ import Testing
     }()
 
     static let variants = ["float32", "float16", "dynamic_int8", "full_int8"]
-    static let files: [(model: String, variant: String)] = ["mobilenet_025_128", "mobilenet_v2_035_96"].flatMap { model in
-        variants.map { (model, $0) }
-    }
+    static let models = ["mobilenet_025_128", "mobilenet_v2_035_96", "article_mini_16"]
+    static let files: [(model: String, variant: String)] = models.flatMap { model in variants.map { (model, $0) } }
+    /// keras.applications' convolutions have no bias, so folding gives each one; the article's keep Keras's default.
+    static let foldingAddsBiases = ["mobilenet_025_128": true, "mobilenet_v2_035_96": true, "article_mini_16": false]
 
     static func path(_ model: String, _ variant: String) -> String {
         Fixtures.url("tflite/\(model).\(variant).tflite").path
@@ -33,7 +34,7 @@ import Testing
     }
 
     /// MACs equal the Keras model's exactly; params are Keras's minus each folded BatchNormalization's four
-    /// vectors plus the bias the folding gives its convolution (one vector: BN params / 4).
+    /// vectors plus, where the convolution had none, the bias the folding gives it (one vector: BN params / 4).
     @Test(arguments: files.indices)
     func countsEqualKerasMinusFoldedBatchNorm(index: Int) throws {
         let (model, variant) = Self.files[index]
@@ -41,11 +42,16 @@ import Testing
         let stats = try ModelStatistics(ModelFormats.load(path: Self.path(model, variant)).model)
         let keras = try Self.keras(model)
         #expect(stats.totalMACs == keras.totalMACs)
-        #expect(stats.totalParams == info.keras_params - info.keras_batchnorm_params + info.keras_batchnorm_params / 4)
-        #expect(stats.totalParams == keras.totalParams - 2 * keras.nonTrainableParams + keras.nonTrainableParams / 2)
+        let added = Self.foldingAddsBiases[model] == true ? info.keras_batchnorm_params / 4 : 0
+        #expect(stats.totalParams == info.keras_params - info.keras_batchnorm_params + added)
+        #expect(stats.totalParams == keras.totalParams - 2 * keras.nonTrainableParams + added)
         #expect(stats.trainableParams == 0)
-        // Every operator's shape rule agrees with the file: no warnings at all.
-        #expect(stats.warnings.isEmpty, "\(stats.warnings)")
+        #expect(stats.model.outputSpecs.map(\.description) == keras.model.outputSpecs.map(\.description))
+        // Every operator's shape rule agrees with the file: no shape warnings. The article's softmax on a rank-4
+        // tensor is warned about, as in the Keras model.
+        let expectedWarnings = model == "article_mini_16"
+            ? ["StatefulPartitionedCall_1:0 (SOFTMAX): softmax output (None, 4, 1, 10) is rank 4, not (batch, classes)"] : []
+        #expect(stats.warnings == expectedWarnings)
         // The Table 2 groups cost what Keras's do.
         let groups = Dictionary(uniqueKeysWithValues: CostBreakdown.groups(stats).map { ($0.name, $0.macs) })
         for group in CostBreakdown.groups(keras) where group.macs > 0 {
@@ -82,6 +88,11 @@ import Testing
         #expect(stats.totalParamBytes == stats.weightBytesByType.reduce(0) { $0 + $1.bytes })
         // Biases: one per folded BatchNormalization channel, plus the classifier's 10.
         let biases = (Self.expected.models[model]?.keras_batchnorm_params ?? 0) / 4 + 10
+        guard model != "article_mini_16" else {
+            #expect(variant != "float32" || stats.totalParamBytes == 4 * stats.totalParams)
+            #expect(variant != "float16" || stats.totalParamBytes == 2 * stats.totalParams)
+            return
+        }
         switch variant {
         case "float32": #expect(byType.keys.sorted() == ["float32"] && stats.totalParamBytes == 4 * stats.totalParams)
         case "float16": #expect(byType.keys.sorted() == ["float16"] && stats.totalParamBytes == 2 * stats.totalParams)
@@ -118,7 +129,7 @@ import Testing
     }
 
     /// verify runs the float files with their own weights and matches the interpreter's outputs.
-    @Test(arguments: ["mobilenet_025_128", "mobilenet_v2_035_96"], ["float32", "float16"])
+    @Test(arguments: models, ["float32", "float16"])
     func verifyMatchesTheInterpreter(model: String, variant: String) throws {
         let imported = try ModelFormats.load(path: Self.path(model, variant)).model
         let weights = try #require(try WeightStore.fromModelFile(imported))

@@ -133,6 +133,7 @@ public struct TFLiteOperator<Inputs: InputCount>: Layer, InstanceClassName, Stor
         case "TRANSPOSE_CONV": return "Transpose Conv"
         case "BATCH_MATMUL": return "MatMul"
         case "CONV_3D": return "Conv 3D"
+        case "FULLY_CONNECTED": return "Fully Connected"
         default: return operatorName
         }
     }
