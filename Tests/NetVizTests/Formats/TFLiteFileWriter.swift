@@ -18,9 +18,9 @@ final class TFLiteFileWriter {
     /// Writes a table with `scalars` (field id -> value) and reference slots `refs`; returns where each slot is,
     /// to `link` to a child written later.
     @discardableResult
-    func table(_ scalars: [Int: UInt32], refs: [Int] = []) -> (position: Int, slots: [Int: Int]) {
+    func table(_ scalars: [Int: UInt32], wide: [Int: UInt64] = [:], refs: [Int] = []) -> (position: Int, slots: [Int: Int]) {
         align()
-        let ids = Array(scalars.keys) + refs
+        let ids = Array(scalars.keys) + Array(wide.keys) + refs
         let fieldCount = (ids.max() ?? -1) + 1
         let vtable = bytes.count
         let vtableSize = 4 + 2 * fieldCount
@@ -33,7 +33,10 @@ final class TFLiteFileWriter {
             let offset = bytes.count - table
             bytes[vtable + 4 + 2 * id] = UInt8(offset & 0xFF)
             bytes[vtable + 5 + 2 * id] = UInt8(offset >> 8)
-            if let value = scalars[id] { append32(value) } else {
+            if let value = wide[id] {
+                append32(UInt32(value & 0xFFFF_FFFF))
+                append32(UInt32(value >> 32))
+            } else if let value = scalars[id] { append32(value) } else {
                 slots[id] = bytes.count
                 append32(0)
             }
@@ -96,6 +99,8 @@ final class TFLiteFileWriter {
     struct Operator {
         var code: Int32
         var custom: String? = nil
+        /// Only `deprecated_builtin_code` (field 0), as files written before schema 3a have it.
+        var deprecatedOnly = false
         var inputs: [Int32]
         var outputs: [Int32]
     }
@@ -103,7 +108,7 @@ final class TFLiteFileWriter {
     /// A whole model: version 3, one subgraph, one empty buffer per `buffers` entry (0 = the sentinel).
     static func model(
         tensors: [Tensor], inputs: [Int32], outputs: [Int32], operators: [Operator], bufferSizes: [Int] = [0],
-        bufferData: [Int: [UInt8]] = [:], claimedTensorCount: UInt32? = nil
+        bufferData: [Int: [UInt8]] = [:], claimedTensorCount: UInt32? = nil, externalBuffers: [Int: (offset: UInt64, size: UInt64)] = [:]
     ) -> [UInt8] {
         let w = TFLiteFileWriter()
         let model = w.table([0: 3], refs: [1, 2, 4])
@@ -112,7 +117,9 @@ final class TFLiteFileWriter {
         let codes = w.tableVector(operators.count)
         w.link(model.slots[1] ?? 0, to: codes.position)
         for (i, op) in operators.enumerated() {
-            let code = w.table([0: UInt32(min(op.code, 127)), 2: 1, 3: UInt32(op.code)], refs: op.custom == nil ? [] : [1])
+            let code = w.table(
+                op.deprecatedOnly ? [0: UInt32(op.code), 2: 1] : [0: UInt32(min(op.code, 127)), 2: 1, 3: UInt32(op.code)],
+                refs: op.custom == nil ? [] : [1])
             w.link(codes.slots[i], to: code.position)
             if let custom = op.custom, let slot = code.slots[1] { w.link(slot, to: w.string(custom)) }
         }
@@ -143,6 +150,11 @@ final class TFLiteFileWriter {
         let buffers = w.tableVector(bufferSizes.count)
         w.link(model.slots[4] ?? 0, to: buffers.position)
         for (i, size) in bufferSizes.enumerated() {
+            if let external = externalBuffers[i] {
+                // offset (1) and size (2) from the start of the file, as files over 2 GB store their buffers.
+                w.link(buffers.slots[i], to: w.table([:], wide: [1: external.offset, 2: external.size]).position)
+                continue
+            }
             let data = bufferData[i] ?? [UInt8](repeating: 1, count: size)
             let table = w.table([:], refs: data.isEmpty ? [] : [0])
             w.link(buffers.slots[i], to: table.position)

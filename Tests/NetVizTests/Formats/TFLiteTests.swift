@@ -405,6 +405,50 @@ import Testing
         }
     }
 
+    /// Operator codes of files written before schema 3a: only `deprecated_builtin_code` (an int8) is set.
+    @Test func deprecatedBuiltinCodes() throws {
+        let model = try Self.load(W.model(
+            tensors: [W.Tensor(shape: [1, 4], name: "x"), W.Tensor(shape: [1, 4], name: "y")], inputs: [0], outputs: [1],
+            operators: [W.Operator(code: 21, deprecatedOnly: true, inputs: [0], outputs: [1])]))
+        #expect(model.nodes[1].className == "RELU6")
+    }
+
+    /// Buffers outside the FlatBuffer (offset and size from the start of the file, as in files over 2 GB): located
+    /// for the summary, read by verify; one past the end of the file is an error.
+    @Test func buffersAfterTheFlatBuffer() throws {
+        func file(offset: UInt64?) -> [UInt8] {
+            let tensors = [
+                W.Tensor(shape: [1, 4], name: "x"), W.Tensor(shape: [2, 4], buffer: 1, name: "w"), W.Tensor(shape: [1, 2], name: "y"),
+            ]
+            let operators = [W.Operator(code: 9, inputs: [0, 1, -1], outputs: [2])]
+            let head = W.model(tensors: tensors, inputs: [0], outputs: [2], operators: operators, bufferSizes: [0, 0],
+                               externalBuffers: [1: (0, 32)])
+            let start = offset ?? UInt64((head.count + 15) / 16 * 16)
+            var bytes = W.model(tensors: tensors, inputs: [0], outputs: [2], operators: operators, bufferSizes: [0, 0],
+                                externalBuffers: [1: (start, 32)])
+            // An offset given is one past the end: the file stops at the FlatBuffer.
+            guard offset == nil else { return bytes }
+            bytes += [UInt8](repeating: 0, count: Int(start) - bytes.count)
+            let weights: [Float] = [1, 2, 3, 4, -1, -2, -3, -4]
+            for w in weights { bytes += (0..<4).map { UInt8((w.bitPattern >> (8 * UInt32($0))) & 0xFF) } }
+            return bytes
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-tflite-ext-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("external.tflite").path
+        try Data(file(offset: nil)).write(to: URL(fileURLWithPath: path))
+        let model = try ModelFormats.load(path: path).model
+        let stats = try ModelStatistics(model)
+        #expect(stats.totalParams == 8 && stats.totalParamBytes == 32 && stats.totalMACs == 8)
+        let weights = try #require(try WeightStore.fromModelFile(model))
+        let input = try Tensor(shape: [1, 4], data: [1, 1, 1, 1])
+        let report = try Verifier.verify(model, weights: weights, inputs: [input])
+        #expect(report.passed)
+        #expect(report.outputs.first?.data == [10, -10])
+        #expect(Self.message(file(offset: 1 << 40)) == "buffer 1 claims 32 bytes at offset 1099511627776, past the end of the \(file(offset: 1 << 40).count)-byte file")
+    }
+
     @Test func theCLISaysOneLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-tflite-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
