@@ -77,7 +77,7 @@ public struct ModelStatistics: Sendable {
         totalParamBytes = total
         trainableParamBytes = trainable
         var byType: [String: TypedBytes] = [:]
-        for node in model.nodes {
+        for (node, layer) in zip(model.nodes, layers) where layer.weightBytes != nil {
             guard let stored = (node.layer as? any StoredWeightTypes)?.storedWeights else { continue }
             for weight in stored {
                 var entry = byType[weight.type] ?? TypedBytes(type: weight.type, bytes: 0, elements: 0)
