@@ -449,6 +449,23 @@ import Testing
         #expect(Self.message(file(offset: 1 << 40)) == "buffer 1 claims 32 bytes at offset 1099511627776, past the end of the \(file(offset: 1 << 40).count)-byte file")
     }
 
+    /// An operator with two outputs (SPLIT): a row per output, each with the file's shape, nothing counted twice.
+    @Test func severalOutputs() throws {
+        let model = try Self.load(W.model(
+            tensors: [
+                W.Tensor(shape: [], type: 2, buffer: 1, name: "axis"), W.Tensor(shape: [1, 4, 6], name: "x"),
+                W.Tensor(shape: [1, 4, 3], name: "a"), W.Tensor(shape: [1, 4, 3], name: "b"), W.Tensor(shape: [1, 4, 3], name: "sum"),
+            ],
+            inputs: [1], outputs: [4],
+            operators: [W.Operator(code: 49, inputs: [0, 1], outputs: [2, 3]), W.Operator(code: 0, inputs: [2, 3], outputs: [4])],
+            bufferSizes: [0, 4], bufferData: [1: W.int32Buffer([2])]))
+        #expect(model.nodes.map(\.name) == ["x", "a", "b", "sum"])
+        #expect(model.nodes.map(\.className) == ["InputLayer", "SPLIT", "SPLIT (output 1)", "ADD"])
+        #expect(model.nodes.dropFirst().allSatisfy { $0.output == TensorSpec([4, 3]) })
+        #expect(model.nodes[3].inbound == [1, 2])
+        #expect(try ModelStatistics(model).warnings.isEmpty)
+    }
+
     @Test func theCLISaysOneLine() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("netviz-tflite-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
