@@ -158,6 +158,12 @@ import Testing
         try CLI.expectGolden(["summary", Self.int8], "cli/summary-tflite-mobilenet-int8.txt")
     }
 
+    /// The JSON of a small full-int8 file: weights with their types, scales and zero points, outputs likewise.
+    @Test func jsonOfAnInt8File() throws {
+        let path = Fixtures.url("tflite/article_mini_16.full_int8.tflite").path
+        try CLI.expectGolden(["summary", path, "--format", "json"], "cli/summary-tflite-article-mini-int8.json")
+    }
+
     @Test func compareBesideKeras() throws {
         let keras = Fixtures.url("tflite/mobilenet_025_128.keras.json").path
         let result = try CLI.run(["compare", keras, Self.int8, "--format", "csv"])
