@@ -297,7 +297,7 @@ struct TFLiteGraphBuilder {
         }
         let context = TFLiteOperatorTable.Context(
             name: operatorName, options: op.options, inputs: inputTensors, slots: slots,
-            graphSpecs: graphInputs.map(\.spec), output: fileOutput, builder: self, inputIndices: op.inputs,
+            graphSpecs: graphInputs.map(\.spec), output: fileOutput, inputValues: inputValues,
             batch: batch, reshapeTarget: target, fileShapeKnown: !dynamic || expected != nil || placeholder)
         let mapping = try TFLiteOperatorTable.map(context)
 

@@ -12,8 +12,8 @@ enum TFLiteOperatorTable {
         let graphSpecs: [TensorSpec]
         /// The file's output spec.
         let output: TensorSpec
-        let builder: TFLiteGraphBuilder
-        let inputIndices: [Int32]
+        /// Each input's values when it is a small integer tensor (a constant, or computed from shapes).
+        let inputValues: [[Int]?]
         /// The batch of the file's inputs.
         let batch: Int
         /// A RESHAPE's whole target, its -1 worked out (a constant, computed shape values, or the options).
@@ -39,10 +39,7 @@ enum TFLiteOperatorTable {
             return t.shape.map(Int.init)
         }
 
-        func integers(_ position: Int) -> [Int]? {
-            guard position < inputIndices.count, inputIndices[position] >= 0 else { return nil }
-            return builder.integers(Int(inputIndices[position]))
-        }
+        func integers(_ position: Int) -> [Int]? { position < inputValues.count ? inputValues[position] : nil }
 
         /// The first graph input, when it is a batched image (rank 4 with the batch).
         var image: TensorSpec? {
