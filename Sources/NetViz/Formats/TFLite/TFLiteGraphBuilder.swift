@@ -101,10 +101,12 @@ struct TFLiteGraphBuilder {
         return name
     }
 
-    /// The values of a small integer constant (axes, paddings, shapes), or nil when it is not one.
+    /// The values of a small integer constant (axes, paddings, shapes: at most 64), or nil when it is not one. Kept
+    /// small because every operator reading it holds a copy (for its kernel), and a file may share one constant.
     func integers(_ index: Int) -> [Int]? {
         guard let stored = constants[index], stored == index, let t = try? tensor(Int32(index), ""),
-            let buffer = try? buffer(of: t), t.type == 2 || t.type == 4, buffer.size <= 4096
+            let buffer = try? buffer(of: t), t.type == 2 || t.type == 4,
+            buffer.size <= Int64(TFLiteShapeValues.maxElements * (t.type == 2 ? 4 : 8))
         else { return nil }
         let width = t.type == 2 ? 4 : 8
         let count = Int(buffer.size) / width, start = Int(buffer.offset)
