@@ -223,7 +223,7 @@ struct TFLiteGraphBuilder {
             return (target, target)
         }
         let weights = storedShape(of: op.inputs.count > 1 ? op.inputs[1] : -1)
-        if name == "FULLY_CONNECTED", let last = dataShape.last, last > 0, weights.count == 2 {
+        if name == "FULLY_CONNECTED", let last = dataShape.last, last > 0, weights.count == 2, weights.allSatisfy({ $0 > 0 }) {
             let rows = op.options.keepNumDims ? Array(dataShape.dropLast()) : [Int(elements / Int64(last))]
             return (nil, rows + [weights[0]])
         }

@@ -93,7 +93,8 @@ enum TFLiteKernels {
     static func concatenate(_ parts: [Tensor], axis: Int) throws -> Tensor {
         guard let first = parts.first else { throw KernelError("concatenates nothing") }
         let a = axis < 0 ? axis + first.rank : axis
-        guard a >= 0, a < first.rank, parts.allSatisfy({ $0.rank == first.rank }) else {
+        func others(_ t: Tensor) -> [Int] { t.shape.enumerated().filter { $0.offset != a }.map(\.element) }
+        guard a >= 0, a < first.rank, parts.allSatisfy({ $0.rank == first.rank && others($0) == others(first) }) else {
             throw KernelError("concatenates along axis \(axis) tensors of ranks \(parts.map(\.rank))")
         }
         let outer = first.shape[..<a].reduce(1, *)
@@ -135,6 +136,7 @@ enum TFLiteKernels {
         }
         let units = w.shape[0], rows = x.count / features
         let bias = op.inputSlots.count > 2 && op.inputSlots[2] != .absent ? try operand(op, 2, &context) : nil
+        guard bias == nil || bias?.count == units else { throw KernelError("has \(bias?.count ?? 0) biases for \(units) units") }
         var out = [Float](repeating: 0, count: rows * units)
         for r in 0..<rows {
             for u in 0..<units {
