@@ -43,7 +43,7 @@ with h5py.File(f"{out}/tiny.h5", "w") as f:
     f.attrs["model_config"] = '{"class_name": "Sequential", "config": {"layers": []}}'
     f.create_dataset("model_weights/dense/kernel", data=np.zeros((2, 2), dtype=np.float32))
 
-# TFLite: a FlatBuffer finished with TFLite's file identifier (an empty root table; the reader comes later).
+# TFLite: a FlatBuffer finished with TFLite's file identifier (a root table with only its version: no subgraphs).
 builder = flatbuffers.Builder(64)
 builder.StartObject(1)
 builder.PrependUint32Slot(0, 3, 0)  # Model.version = 3

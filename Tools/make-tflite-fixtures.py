@@ -15,9 +15,16 @@ Writes Tests/NetVizTests/Fixtures/tflite/:
   size, the interpreter's operators (in order, and counted) and its tensors' types.
 
 The models are small on purpose (classes=10, alpha 0.25 / 0.35) so the committed files stay a few MB.
+
+`--only NAME` regenerates one model (its files and its entry in expected.json).
+`--article DIR` converts the seed article's model instead (Sources/NetViz/Zoo/ArticleMobileNet.swift: full width,
+224 px, 1000 classes, the channels_first AvgPool2D and Dense on a rank-4 tensor) into DIR, which is not committed:
+its four files take about 37 MB. DIR/article.json holds Keras's params and output shape; Docs/counting.md gives
+netviz's counts of the files.
 """
 import json
 import os
+import sys
 from collections import Counter
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -30,12 +37,26 @@ os.makedirs(OUT, exist_ok=True)
 keras = tf.keras
 
 
+def article_mini():
+    """The article's model in miniature (16 px, one block, 10 classes): its stem and a block as written, then its
+    head exactly as written, AvgPool2D(data_format='channels_first') and Dense on the rank-4 result, which the
+    converter turns into TRANSPOSEs and RESHAPEs around FULLY_CONNECTED (the full model: --article)."""
+    L = keras.layers
+    inputs = L.Input(shape=(16, 16, 3))
+    x = L.ReLU()(L.BatchNormalization()(L.Conv2D(filters=8, kernel_size=3, strides=2, padding="same")(inputs)))
+    x = L.ReLU()(L.BatchNormalization()(L.DepthwiseConv2D(kernel_size=3, strides=2, padding="same")(x)))
+    x = L.ReLU()(L.BatchNormalization()(L.Conv2D(filters=16, kernel_size=1, strides=1)(x)))
+    x = L.AvgPool2D(pool_size=4, strides=1, data_format="channels_first")(x)
+    return keras.Model(inputs, L.Dense(units=10, activation="softmax")(x), name="article_mini")
+
+
 def models():
     return {
         "mobilenet_025_128": keras.applications.MobileNet(
             input_shape=(128, 128, 3), alpha=0.25, weights=None, classes=10),
         "mobilenet_v2_035_96": keras.applications.MobileNetV2(
             input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10),
+        "article_mini_16": article_mini(),
     }
 
 
@@ -70,8 +91,44 @@ def convert(model, variant, shape):
     return converter.convert()
 
 
+def article():
+    """The article's code as written (conv layers with Keras's default bias, plain ReLU)."""
+    L = keras.layers
+
+    def block(x, filters, strides):
+        x = L.DepthwiseConv2D(kernel_size=3, strides=strides, padding="same")(x)
+        x = L.ReLU()(L.BatchNormalization()(x))
+        x = L.Conv2D(filters=filters, kernel_size=1, strides=1)(x)
+        return L.ReLU()(L.BatchNormalization()(x))
+
+    inputs = L.Input(shape=(224, 224, 3))
+    x = L.ReLU()(L.BatchNormalization()(L.Conv2D(filters=32, kernel_size=3, strides=2, padding="same")(inputs)))
+    for filters, strides in [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + [(512, 1)] * 5 + [(1024, 2), (1024, 1)]:
+        x = block(x, filters, strides)
+    x = L.AvgPool2D(pool_size=7, strides=1, data_format="channels_first")(x)
+    return keras.Model(inputs, L.Dense(units=1000, activation="softmax")(x))
+
+
+if "--article" in sys.argv:
+    folder = sys.argv[sys.argv.index("--article") + 1]
+    os.makedirs(folder, exist_ok=True)
+    model = seeded(article(), 0)
+    for variant in ("float32", "float16", "dynamic_int8", "full_int8"):
+        with open(f"{folder}/article.{variant}.tflite", "wb") as f:
+            f.write(convert(model, variant, (224, 224, 3)))
+    with open(f"{folder}/article.json", "w") as f:
+        json.dump({"keras_params": int(model.count_params()), "output_shape": list(model.output_shape)}, f, indent=2)
+    sys.exit(0)
+
+# --only NAME regenerates one model's files and its entry, keeping the others'.
+only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
 expected = {"tensorflow": tf.__version__, "models": {}}
+if only and os.path.exists(f"{OUT}/expected.json"):
+    with open(f"{OUT}/expected.json") as f:
+        expected["models"] = json.load(f)["models"]
 for name, model in models().items():
+    if only and name != only:
+        continue
     seeded(model, 0)
     shape = tuple(model.input_shape[1:])
     with open(f"{OUT}/{name}.keras.json", "w") as f:

@@ -19,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the deterministic weights and input (when no file gives them).")
     var seed: UInt64 = SeededInit.defaultSeed
 
-    @Option(help: "Weights as .safetensors, tensors named '<layer name>/<weight name>' (default: the model file's own, else seeded).")
+    @Option(help: "Weights as .safetensors, tensors named '<layer name>/<weight name>' (default: the model file's own, as in .onnx and .tflite, else seeded).")
     var weights: String?
 
     @Option(help: "The input as .npy, float32, shape (batch, ...) (default: seeded, batch 1).")
@@ -42,7 +42,10 @@ struct VerifyCommand: ParsableCommand {
         if let weights {
             store = WeightStore(tensors: try SafeTensors.read(path: weights))
             try store.validate(for: model, source: weights)
-        } else if case .file(let path) = source.modelSource, let stored = try ModelFormats.storedWeights(path: path, for: model) {
+        } else if case .file(let path) = source.modelSource,
+            let stored = try WeightStore.fromModelFile(model) ?? ModelFormats.storedWeights(path: path, for: model)
+        {
+            // A file that holds its weights (.onnx, .tflite) runs with them.
             store = stored
         } else {
             store = SeededInit.weights(for: model, seed: seed)

@@ -87,6 +87,7 @@ struct Runner {
         try reports(in: temporary)
         try kerasFiles(peers: peers, peerRuns: peerRuns)
         try onnxFiles(peerRuns: peerRuns)
+        tfliteFiles(runs: runs)
         try verify(peers: peers)
         say()
 
@@ -166,6 +167,21 @@ struct Runner {
         }
         if made.isEmpty, !smoke {
             say("| full-size ONNX models | not made: `make bench-onnx-models` exports ViT-B/16, resnet18 and mobilenet_v2 | | | | | | | |")
+        }
+    }
+
+    /// `netviz summary` of the MobileNet `.tflite` fixtures: the FlatBuffer mapped, its tables read, no weights.
+    mutating func tfliteFiles(runs: Int) {
+        let folder = "Tests/NetVizTests/Fixtures/tflite"
+        let files = smoke ? ["mobilenet_025_128.full_int8.tflite"]
+            : ["mobilenet_025_128.float32.tflite", "mobilenet_025_128.full_int8.tflite", "mobilenet_v2_035_96.full_int8.tflite"]
+        for name in files {
+            guard let timing = try? ProcessTiming.measure([netviz, "summary", "\(folder)/\(name)"], runs: runs, warmups: 2) else {
+                say("| `netviz summary \(name)` | failed (cannot read it in this build) | | | | | | | |")
+                continue
+            }
+            row("`netviz summary \(name)`", timing, "", nil)
+            target("summary of \(name) under 30 ms (issue 14)", "\(ms(timing.medianMs)) ms", timing.medianMs < 30)
         }
     }
 

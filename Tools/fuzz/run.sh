@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make fuzz: builds the libFuzzer target and runs it over every format reader netviz has (the recognisers, Keras JSON
-# and archives, the ONNX message reader,
+# and archives, the ONNX message reader, TFLite FlatBuffers,
 # safetensors, npy), FUZZ_SECONDS each (default 60), each on its own seed corpus of real files.
 # FUZZ_TARGETS="npy" limits the run. Crashes are written to Tools/fuzz/artifacts/<target>- and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-keras onnx safetensors npy}
+targets=${FUZZ_TARGETS:-keras onnx safetensors npy tflite}
 flags=(--scratch-path .build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -g -Xswiftc -enable-testing)
 swift build "${flags[@]}" --product netviz-fuzz 2>&1 | tail -3
 bin=$(swift build "${flags[@]}" --show-bin-path)/netviz-fuzz
@@ -22,6 +22,9 @@ for target in $targets; do
         "$fixtures/fuzz-regressions" -type f \( -name '*.json' -o -name '*.keras' -o -path '*/formats/*' \) \
         ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \; ;;
     onnx) find "$fixtures/onnx" -type f -name '*.onnx' -size -300k -exec cp {} "$seeds/" \; ;;
+    # The converter's files (the int8 ones are the smallest), the recognised-only sample and kept crashes.
+    tflite) find "$fixtures/tflite" "$fixtures/formats" "$fixtures/fuzz-regressions" -type f \
+        \( -name '*.tflite' -o -name 'tflite-*' \) -size -700k -exec cp {} "$seeds/" \; ;;
     safetensors) find "$fixtures/tf" -type f -name '*.safetensors' -size -200k -exec cp --backup=numbered {} "$seeds/" \; ;;
     # No .npy fixtures are kept: a few small arrays, written the way numpy writes them.
     npy) python3 - "$seeds" <<'PY'

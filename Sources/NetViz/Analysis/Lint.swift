@@ -1,3 +1,10 @@
+/// A layer that carries what its importer found about it: lines for `Lint` to report, and, for an operator netviz
+/// cannot count (let through with `--allow-unknown`), what it is ("TFLite operator LSTM").
+public protocol ImportNotes {
+    var importWarnings: [String] { get }
+    var uncountedOperator: String? { get }
+}
+
 /// Checks for graphs that are legal but probably not what their author meant, one rule per function.
 /// Each finding is one line naming the layer. A rule may fold another's finding for the same layer into
 /// its own line, so one mistake reads as one warning.
@@ -17,7 +24,27 @@ public enum Lint {
                 found.append(message)
             }
         }
-        return found + unknownClasses(model)
+        return found + importNotes(model) + unknownClasses(model)
+    }
+
+    /// What importers found about their layers (a file's shape that netviz's rule disagrees with), then the
+    /// operators they could not count, one line per operator type naming its rows.
+    static func importNotes(_ model: Model) -> [String] {
+        var found: [String] = []
+        var uncounted: [String: [String]] = [:]
+        var order: [String] = []
+        for node in model.nodes {
+            guard let notes = node.layer as? any ImportNotes else { continue }
+            found += notes.importWarnings.map { "\(node.name) (\(node.className)): \($0)" }
+            if let what = notes.uncountedOperator {
+                if uncounted[what] == nil { order.append(what) }
+                uncounted[what, default: []].append("'\(node.name)'")
+            }
+        }
+        return found + order.map { what in
+            "\(what) (\(Limits.list(uncounted[what] ?? []))) has no counting rule in netviz; imported with "
+                + "--allow-unknown with the file's output shape, 0 params and 0 MACs: its MACs are missing from the totals"
+        }
     }
 
     /// Classes imported with `--allow-unknown`, one line per class naming its layers: their counts are missing, so

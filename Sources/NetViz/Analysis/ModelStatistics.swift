@@ -10,6 +10,9 @@ public struct LayerStatistics: Sendable, Equatable {
     public let activationProductMACs: Int64
     /// Output elements x dtype size, for one sample.
     public let activationBytes: Int64
+    /// Bytes of the weights as the file stores them (int8 = 1, float16 = 2), for layers that say
+    /// (`StoredWeightTypes`); nil for Keras and zoo layers, whose weights are float32.
+    public let weightBytes: Int64?
 
     init(node: Node) throws {
         do {
@@ -20,6 +23,7 @@ public struct LayerStatistics: Sendable, Equatable {
             macs = try node.layer.macs(for: node.inputSpecs, output: node.output)
             activationProductMACs = try node.layer.activationProductMACs(for: node.inputSpecs, output: node.output)
             activationBytes = try Checked.multiply(node.output.elementCount(), Int64(node.output.dtype.byteSize))
+            weightBytes = try (node.layer as? any StoredWeightTypes).map { try Checked.sum($0.storedWeights.map(\.bytes)) }
         } catch NetVizError.overflow(let what) {
             throw NetVizError.layer(name: node.name, className: node.className, message: "\(what) overflows 64 bits")
         } catch let problem as LayerProblem {
@@ -45,6 +49,17 @@ public struct ModelStatistics: Sendable {
     public let trainableParamBytes: Int64
     public var nonTrainableParamBytes: Int64 { totalParamBytes - trainableParamBytes }
     public let warnings: [String]
+    /// Stored weight bytes by element type (`int8`, `float16`, ...), largest first; empty unless some layer stores
+    /// typed weights (a `.tflite` file), which is also when reports show a "Weight bytes" column.
+    public let weightBytesByType: [TypedBytes]
+    public var hasStoredWeights: Bool { layers.contains { $0.weightBytes != nil } }
+
+    /// The bytes and elements of one stored weight type.
+    public struct TypedBytes: Sendable, Equatable {
+        public var type: String
+        public var bytes: Int64
+        public var elements: Int64
+    }
 
     public init(_ model: Model) throws {
         self.model = model
@@ -54,8 +69,30 @@ public struct ModelStatistics: Sendable {
         totalMACs = try Checked.sum(layers.map(\.macs))
         activationProductMACs = try Checked.sum(layers.map(\.activationProductMACs))
         activationBytes = try Checked.sum(layers.map(\.activationBytes))
-        totalParamBytes = try Checked.multiply(totalParams, Self.bytesPerParam)
-        trainableParamBytes = try Checked.multiply(trainableParams, Self.bytesPerParam)
+        // Where a file gives its weights' types, its bytes are the real ones; elsewhere 4 bytes a param.
+        var total: Int64 = 0, trainable: Int64 = 0
+        for layer in layers {
+            if let stored = layer.weightBytes {
+                total = try Checked.add(total, stored)
+                if layer.trainableParams == layer.params { trainable = try Checked.add(trainable, stored) }
+            } else {
+                total = try Checked.add(total, Checked.multiply(layer.params, Self.bytesPerParam))
+                trainable = try Checked.add(trainable, Checked.multiply(layer.trainableParams, Self.bytesPerParam))
+            }
+        }
+        totalParamBytes = total
+        trainableParamBytes = trainable
+        var byType: [String: TypedBytes] = [:]
+        for (node, layer) in zip(model.nodes, layers) where layer.weightBytes != nil {
+            guard let stored = (node.layer as? any StoredWeightTypes)?.storedWeights else { continue }
+            for weight in stored {
+                var entry = byType[weight.type] ?? TypedBytes(type: weight.type, bytes: 0, elements: 0)
+                entry.bytes = try Checked.add(entry.bytes, weight.bytes)
+                entry.elements = try Checked.add(entry.elements, Checked.product(weight.shape))
+                byType[weight.type] = entry
+            }
+        }
+        weightBytesByType = byType.values.sorted { ($1.bytes, $0.type) < ($0.bytes, $1.type) }
         warnings = Lint.warnings(for: model)
     }
 

@@ -24,6 +24,11 @@ public enum ModelComparison {
         columns += [
             .init("macs", "MACs", .right, weight: 17), .init("params", "Params", .right, weight: 14),
             .init("trainable_params", "Trainable", .right, weight: 14),
+        ]
+        // A model file that stores typed weights (.tflite) adds their bytes; Keras's are params x 4.
+        let stored = entries.contains { $0.stats.hasStoredWeights }
+        if stored { columns.append(.init("weight_bytes", "Weight bytes", .right, weight: 14)) }
+        columns += [
             .init("activation_bytes", "Activations", .right, weight: 14),
             .init("output_shape", "Output shape", weight: 16),
             .init("macs_vs_first", "MACs ratio", .right, weight: 14),
@@ -41,6 +46,11 @@ public enum ModelComparison {
             let outputs = stats.model.outputSpecs
             row += [
                 .count(stats.totalMACs), .count(stats.totalParams), .count(stats.trainableParams),
+            ]
+            if stored {
+                row.append(ReportTable.Cell(NumberFormat.memory(bytes: stats.totalParamBytes), .int(stats.totalParamBytes)))
+            }
+            row += [
                 ReportTable.Cell(NumberFormat.memory(bytes: stats.activationBytes), .int(stats.activationBytes)),
                 ReportTable.Cell(
                     outputs.map(\.description).joined(separator: ", "),
@@ -55,6 +65,7 @@ public enum ModelComparison {
         let folded = entries.contains { $0.stats.model.inputSpecs.contains { !$0.batched } }
         table.notes = [
             "ratios are to the first row",
+        ] + (stored ? ["weight bytes as the file stores them (int8 1, float16 2 bytes); Keras models' are params x 4"] : []) + [
             "MACs are multiply-accumulates for one sample (FLOPs = 2 x MACs); params as Keras counts them, "
                 + "BatchNorm included" + (folded ? " (ONNX files: as stored, BatchNorm folded into the convolutions)" : "")
                 + "; activations = all layer outputs, batch 1."

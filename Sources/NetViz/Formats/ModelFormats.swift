@@ -4,7 +4,7 @@
 public enum ModelFormats {
     /// Every format, readers first; a recognised format without a reader says so by name.
     public static let all: [any ModelFormat] = [
-        KerasFormat(), RecognisedFormat.hdf5, RecognisedFormat.tfLite, ONNXFormat(),
+        KerasFormat(), TFLiteFormat(), RecognisedFormat.hdf5, ONNXFormat(),
         RecognisedFormat.tensorFlowProtobuf,
     ]
 

@@ -17,12 +17,6 @@ public struct RecognisedFormat: ModelFormat {
         return ["h5", "hdf5", "keras2"].contains(probe.fileExtension) ? .byName : nil
     }
 
-    /// A FlatBuffer whose file identifier (bytes 4 to 8) is `TFL3`.
-    static let tfLite = RecognisedFormat(name: "a TensorFlow Lite model (.tflite)") { probe in
-        if probe.starts(with: Array("TFL3".utf8), at: 4) { return .byContent }
-        return probe.fileExtension == "tflite" ? .byName : nil
-    }
-
     /// TensorFlow's protobufs: a SavedModel's `saved_model.pb` (schema version 1, then meta graphs) or a frozen
     /// `GraphDef` (repeated `node` messages).
     static let tensorFlowProtobuf = RecognisedFormat(name: "a TensorFlow protobuf (SavedModel or frozen GraphDef)") { probe in

@@ -8,6 +8,8 @@ public enum SummaryFormat: String, Sendable, CaseIterable {
 /// Columns the summary table can show (`--columns`), in Keras's and torchinfo's words.
 public enum SummaryColumn: String, Sendable, CaseIterable {
     case layer, shape, params, macs, memory, connected, trainable
+    /// Bytes of the weights as stored (`.tflite` files); shown by default when the model's file gives weight types.
+    case weightBytes = "weight_bytes"
 
     var title: String {
         switch self {
@@ -18,6 +20,7 @@ public enum SummaryColumn: String, Sendable, CaseIterable {
         case .memory: "Activations"
         case .connected: "Connected to"
         case .trainable: "Trainable"
+        case .weightBytes: "Weight bytes"
         }
     }
 
@@ -31,12 +34,13 @@ public enum SummaryColumn: String, Sendable, CaseIterable {
         case .memory: 14
         case .connected: 36
         case .trainable: 13
+        case .weightBytes: 16
         }
     }
 
     var alignment: TextTable.Alignment {
         switch self {
-        case .params, .macs, .memory: .right
+        case .params, .macs, .memory, .weightBytes: .right
         case .trainable: .center
         default: .left
         }
@@ -54,7 +58,8 @@ public struct SummaryOptions: Sendable {
     public init() {}
 
     func resolvedColumns(for model: Model) -> [SummaryColumn] {
-        var columns = self.columns ?? ([.layer, .shape, .params, .macs] + (model.isChain ? [] : [.connected]))
+        let stored: [SummaryColumn] = model.nodes.contains { $0.layer is any StoredWeightTypes } ? [.weightBytes] : []
+        var columns = self.columns ?? ([.layer, .shape, .params] + stored + [.macs] + (model.isChain ? [] : [.connected]))
         if columns.first != .layer { columns.removeAll { $0 == .layer }; columns.insert(.layer, at: 0) }
         if showTrainable, !columns.contains(.trainable) { columns.append(.trainable) }
         return columns
@@ -84,6 +89,7 @@ public enum SummaryReport {
         case .memory: return NumberFormat.memory(bytes: layer.activationBytes)
         case .connected: return connections(node, in: stats.model)
         case .trainable: return layer.weights.isEmpty ? "-" : (layer.trainableParams > 0 ? "Y" : "N")
+        case .weightBytes: return layer.weightBytes.map(NumberFormat.grouped) ?? "-"
         }
     }
 
@@ -103,8 +109,14 @@ public enum SummaryReport {
             params("Total params", stats.totalParams, stats.totalParamBytes),
             params("Trainable params", stats.trainableParams, stats.trainableParamBytes),
             params("Non-trainable params", stats.nonTrainableParams, stats.nonTrainableParamBytes),
-            "Total MACs: \(NumberFormat.decimal(stats.totalMACs))",
         ]
+        if stats.hasStoredWeights {
+            let types = stats.weightBytesByType.map { "\($0.type) \(NumberFormat.grouped($0.bytes))" }
+            lines.append(
+                "Weight bytes: \(NumberFormat.grouped(stats.totalParamBytes)) (\(NumberFormat.memory(bytes: stats.totalParamBytes)))"
+                    + (types.isEmpty ? "" : ": " + types.joined(separator: ", ")))
+        }
+        lines.append("Total MACs: \(NumberFormat.decimal(stats.totalMACs))")
         if stats.activationProductMACs > 0 {
             // Said apart: conventions differ on counting products of two activations (Docs/counting.md).
             lines.append(
@@ -152,15 +164,17 @@ public enum SummaryReport {
 
     /// Machine-readable: one row per layer with every count; inbound layer names separated by spaces.
     public static func csv(_ stats: ModelStatistics) -> String {
+        let stored = stats.hasStoredWeights
         var lines = [
             "name,type,output_shape,params,trainable_params,non_trainable_params,macs,activation_bytes,inbound"
+                + (stored ? ",weight_bytes" : "")
         ]
         for (node, layer) in zip(stats.model.nodes, stats.layers) {
             let cells = [
                 node.name, node.className, node.output.description, String(layer.params),
                 String(layer.trainableParams), String(layer.nonTrainableParams), String(layer.macs),
                 String(layer.activationBytes), node.inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
-            ]
+            ] + (stored ? [layer.weightBytes.map { String($0) } ?? ""] : [])
             lines.append(cells.map(UntrustedText.csv).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -257,6 +271,17 @@ public enum SummaryReport {
             }
             out.append(UInt8(ascii: "]"))
         }
+        if let bytes = layers[index].weightBytes {
+            out.append(UInt8(ascii: ","))
+            key("weight_bytes"); int(bytes); out.append(UInt8(ascii: ","))
+            key("weights")
+            let layer = nodes[index].layer as? any StoredWeightTypes
+            OrderedJSON.array((layer?.storedWeights ?? []).map(\.json)).write(to: &out, indent: 3)
+            if let output = layer?.storedOutput {
+                out.append(UInt8(ascii: ","))
+                key("output"); output.json.write(to: &out, indent: 3)
+            }
+        }
         out.append(contentsOf: "\n    }".utf8)
     }
 
@@ -278,7 +303,11 @@ public enum SummaryReport {
             ("trainable_params", .int(stats.trainableParams)),
             ("non_trainable_params", .int(stats.nonTrainableParams)),
             ("total_macs", .int(stats.totalMACs)),
-        ] + (stats.activationProductMACs > 0 ? [("activation_product_macs", .int(stats.activationProductMACs))] : []) + [
+        ] + (stats.activationProductMACs > 0 ? [("activation_product_macs", .int(stats.activationProductMACs))] : [])
+        + (stats.hasStoredWeights ? [
+            ("weight_bytes", .int(stats.totalParamBytes)),
+            ("weight_bytes_by_type", .object(stats.weightBytesByType.map { ($0.type, .int($0.bytes)) })),
+        ] : []) + [
             ("warnings", .array(stats.warnings.map(OrderedJSON.string))),
         ]
     }
@@ -294,6 +323,10 @@ public enum SummaryReport {
             ("non_trainable_params", .int(layer.nonTrainableParams)),
             ("macs", .int(layer.macs)),
             ("inbound", .array(node.inbound.map { .string(stats.model.nodes[$0].name) })),
-        ])
+        ] + (layer.weightBytes.map { bytes in
+            let stored = node.layer as? any StoredWeightTypes
+            return [("weight_bytes", .int(bytes)), ("weights", .array((stored?.storedWeights ?? []).map(\.json)))]
+                + (stored?.storedOutput.map { [("output", $0.json)] } ?? [])
+        } ?? []))
     }
 }

@@ -12,7 +12,7 @@ import Testing
     /// Files from Tools/make-format-samples.py (made with onnx, h5py and flatbuffers) and the line each gets.
     static let samples: [(file: String, message: String)] = [
         ("tiny.h5", "an HDF5 file (a Keras 2 .h5 model or weights): netviz does not read this format yet; it reads \(reads)"),
-        ("tiny.tflite", "a TensorFlow Lite model (.tflite): netviz does not read this format yet; it reads \(reads)"),
+        ("tiny.tflite", "has no subgraphs"),
         ("saved_model.pb",
          "a TensorFlow protobuf (SavedModel or frozen GraphDef): netviz does not read this format yet; it reads \(reads)"),
         ("random.bin", "not a model file netviz recognises (it begins 7f 45 4c 46 a5 4d ca 18); netviz reads \(reads)"),
@@ -53,7 +53,7 @@ import Testing
         #expect(format("m.json", [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) == RecognisedFormat.hdf5.name)
         #expect(format("m.onnx", [0x50, 0x4B, 3, 4]) == keras)
         // Unknown bytes fall back to the name; no name, no format.
-        #expect(format("m.tflite", [1, 2, 3]) == RecognisedFormat.tfLite.name)
+        #expect(format("m.tflite", [1, 2, 3]) == TFLiteFormat().name)
         #expect(format("m.bin", [1, 2, 3]) == nil)
         // Protobuf heads: ONNX's ir_version then producer fields; SavedModel's version 1 then meta graphs.
         #expect(format("x", [0x08, 0x07, 0x12, 0x07] + Array("pytorch".utf8)) == ONNXFormat().name)
@@ -117,12 +117,12 @@ import Testing
 
     @Test func exportsAreRecognisedByContent() throws {
         let onnx = Self.files("onnx", ".onnx"), tflite = Self.files("tflite", ".tflite")
-        #expect(onnx.count == 10 && tflite.count == 8)
+        #expect(onnx.count == 10 && tflite.count == 12)
         for file in onnx + tflite {
             let probe = try FileProbe(path: Fixtures.url(file).path)
             // Renamed to say nothing, the bytes alone tell the format.
             let anonymous = FileProbe(path: "model.bin", head: probe.head)
-            let expected = file.hasSuffix(".onnx") ? ONNXFormat().name : RecognisedFormat.tfLite.name
+            let expected = file.hasSuffix(".onnx") ? ONNXFormat().name : TFLiteFormat().name
             #expect(ModelFormats.format(of: anonymous)?.name == expected, "\(file)")
         }
     }
@@ -132,7 +132,7 @@ import Testing
         struct Model: Decodable { let keras_params: Int64; let keras_trainable_params: Int64 }
         struct Expected: Decodable { let models: [String: Model] }
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.url("tflite/expected.json")))
-        #expect(expected.models.count == 2)
+        #expect(expected.models.count == 3)
         for (name, keras) in expected.models {
             let stats = try ModelStatistics(ModelFormats.load(path: Fixtures.url("tflite/\(name).keras.json").path).model)
             #expect(stats.totalParams == keras.keras_params, "\(name)")

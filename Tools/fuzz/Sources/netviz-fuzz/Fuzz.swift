@@ -12,6 +12,8 @@ enum FuzzTarget: String, CaseIterable {
     case safetensors
     /// `.npy` arrays (verify --input).
     case npy
+    /// TensorFlow Lite FlatBuffers (the FlatBuffers reader, the schema's tables, the graph builder, counting).
+    case tflite
 
     static let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["NETVIZ_FUZZ_TARGET"] ?? "") ?? .keras
 }
@@ -38,6 +40,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             guard try SafeTensors.decode(SafeTensors.encode(tensors), path: "again").count == tensors.count else {
                 fatalError("safetensors did not round-trip")
             }
+        case .tflite: try fuzzTFLite(bytes)
         case .npy:
             let tensor = try NumPyFile.decode(Data(bytes), path: "fuzz-input")
             guard try NumPyFile.decode(NumPyFile.encode(tensor), path: "again").shape == tensor.shape else {
@@ -65,6 +68,19 @@ func fuzzKeras(_ bytes: [UInt8]) throws {
             let stats = try ModelStatistics(imported.model)
             _ = try SummaryReport.render(stats)
             _ = try ModelStatistics(imported.model.expandingNested())
+        } catch is NetVizError {}
+    }
+}
+
+func fuzzTFLite(_ bytes: [UInt8]) throws {
+    for allowUnknown in [false, true] {
+        var options = ImportOptions()
+        options.allowUnknown = allowUnknown
+        do {
+            let imported = try TFLiteImporter.importBytes(Data(bytes), file: "fuzz-input.tflite", options: options)
+            let stats = try ModelStatistics(imported.model)
+            _ = try SummaryReport.render(stats)
+            _ = SummaryReport.jsonText(stats)
         } catch is NetVizError {}
     }
 }
