@@ -58,7 +58,7 @@ def k2_cnn():
     x = L.Concatenate(name="concat")([b, c])
     x = L.GlobalAveragePooling2D(name="gap")(x)
     x = L.Dropout(0.2, name="drop")(x)
-    out = L.Dense(5, activation="softmax", name="head")(x)
+    out = L.Dense(5, name="head")(x)  # logits: a saturated softmax would hide small errors
     return tf_keras.Model(inp, out, name="k2_cnn")
 
 
@@ -70,7 +70,7 @@ def k2_sequential():
         L.MaxPooling2D(name="pool"),
         L.Flatten(name="flatten"),
         L.Dropout(0.5, name="dropout"),
-        L.Dense(10, activation="softmax", name="dense"),
+        L.Dense(10, name="dense"),  # logits, as in k2_cnn
     ], name="k2_sequential")
 
 

@@ -4,7 +4,7 @@
 public enum ModelFormats {
     /// Every format, readers first; a recognised format without a reader says so by name.
     public static let all: [any ModelFormat] = [
-        KerasFormat(), RecognisedFormat.hdf5, RecognisedFormat.tfLite, RecognisedFormat.onnx,
+        KerasFormat(), KerasH5Format(), RecognisedFormat.tfLite, RecognisedFormat.onnx,
         RecognisedFormat.tensorFlowProtobuf,
     ]
 
@@ -23,6 +23,12 @@ public enum ModelFormats {
             if best == nil { best = (format, how) }
         }
         return best?.format
+    }
+
+    /// The weights the model file at `path` carries for `model` (read by `load(path:)`), or nil when it has none.
+    public static func weights(path: String, for model: Model) throws -> WeightStore? {
+        let probe = try FileProbe(path: path)
+        return try format(of: probe)?.weights(probe, for: model)
     }
 
     /// Reads the model in the file at `path`, whatever its format.
