@@ -188,10 +188,17 @@ def rows(model):
         except Exception:
             shape = shape_of(layer.output.shape)
         total, trainable = size(layer.weights), size(layer.trainable_weights)
-        out.append({
+        row = {
             "name": layer.name, "class_name": layer.__class__.__name__, "output_shape": shape,
             "params": total, "trainable_params": trainable, "non_trainable_params": total - trainable,
-        })
+        }
+        # tf_keras's own graph of a Functional model: the layers each call of this model reads ("Connected to").
+        if hasattr(model, "_network_nodes") and not isinstance(model, tf_keras.Sequential):
+            row["inbound"] = [
+                inbound.name
+                for i, node in enumerate(layer._inbound_nodes) if f"{layer.name}_ib-{i}" in model._network_nodes
+                for inbound, _, _, _ in node.iterate_inbound()]
+        out.append(row)
     return out
 
 
@@ -235,6 +242,48 @@ def save_common(name, model, version, seed):
     print(f"{name}: {len(expected['layers'])} rows, {total:,} params, output {y.shape}", file=sys.stderr)
 
 
+def make_bad_inputs(out):
+    """Hostile and odd HDF5 files under OUT/bad (errors.txt lists what netviz says of each), made from the good ones."""
+    import h5py
+    import shutil
+    bad = os.path.join(out, "bad")
+    os.makedirs(bad, exist_ok=True)
+    good = os.path.join(out, "k2_sequential.h5")
+    data = open(good, "rb").read()
+    open(os.path.join(bad, "truncated.h5"), "wb").write(data[: len(data) // 3])
+    open(os.path.join(bad, "empty.h5"), "wb").write(b"")
+    rng = np.random.default_rng(7)
+    open(os.path.join(bad, "garbage.h5"), "wb").write(b"\x89HDF\r\n\x1a\n" + rng.integers(0, 256, 2000, dtype=np.uint8).tobytes())
+    with h5py.File(os.path.join(bad, "no-model-config.h5"), "w") as f:
+        f["data"] = np.zeros(3, np.float32)
+    with h5py.File(os.path.join(bad, "not-json-config.h5"), "w") as f:
+        f.attrs["model_config"] = "this is not {json"
+    with h5py.File(os.path.join(bad, "config-not-keras.h5"), "w") as f:
+        f.attrs["model_config"] = '{"a": 1}'
+    with h5py.File(os.path.join(bad, "config-not-text.h5"), "w") as f:
+        f.attrs["model_config"] = np.arange(4, dtype=np.int32)
+    tf_keras.backend.clear_session()
+    model = k2_sequential()
+    model.save_weights(os.path.join(bad, "weights-only.h5"))
+    for name, edit in [
+        ("wrong-weight-shape.h5", lambda f: (f["model_weights/dense/dense"].__delitem__("kernel:0"),
+                                             f["model_weights/dense/dense"].create_dataset("kernel:0", data=np.zeros((3, 10), np.float32)))),
+        ("missing-layer-weights.h5", lambda f: f["model_weights"].__delitem__("dense")),
+        ("text-weight.h5", lambda f: (f["model_weights/conv/conv"].__delitem__("bias:0"),
+                                      f["model_weights/conv/conv"].create_dataset("bias:0", data=np.array([b"abcdef"] * 6)))),
+        ("extra-weight-name.h5", lambda f: f["model_weights/conv"].attrs.__setitem__(
+            "weight_names", np.array([b"conv/kernel:0", b"conv/bias:0", b"conv/extra:0"]))),
+        # Older Keras 2 wrote fixed-length byte strings: a good file, read the same.
+        ("valid-fixed-strings.h5", lambda f: (f.attrs.__setitem__("model_config", np.bytes_(f.attrs["model_config"].encode())),
+                                              f["model_weights/conv"].attrs.__setitem__(
+                                                  "weight_names", np.array([b"conv/kernel:0", b"conv/bias:0"])))),
+    ]:
+        path = os.path.join(bad, name)
+        shutil.copy(good, path)
+        with h5py.File(path, "r+") as f:
+            edit(f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for seed, (name, build) in enumerate(K2_MODELS.items()):
@@ -252,6 +301,7 @@ def main():
         model.save(os.path.join(OUT, f"{name}.keras"))
         write_safetensors(os.path.join(OUT, f"{name}.safetensors"), {w.path: np.asarray(w) for w in model.weights})
         save_common(name, model, keras.__version__, seed)
+    make_bad_inputs(OUT)
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump({"tensorflow": tf.__version__, "tf_keras": tf_keras.__version__, "keras": keras.__version__,
                    "numpy": np.__version__, "batch": BATCH,

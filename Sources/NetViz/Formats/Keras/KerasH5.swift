@@ -16,7 +16,11 @@ public struct KerasH5Format: ModelFormat {
 
     public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
         let config = try KerasH5.located(probe.path) { try HDF5File.withFile(path: probe.path) { try KerasH5.modelConfig($0, options: options) } }
-        return try KerasImporter.importConfig(config, file: probe.path, options: options)
+        do {
+            return try KerasImporter.importConfig(config, file: probe.path, options: options)
+        } catch NetVizError.file(let path, let message) where message.hasPrefix("is not valid JSON") || message.hasPrefix("is empty, not JSON") {
+            throw NetVizError.file(path: path, message: "its model_config " + message)
+        }
     }
 
     public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {

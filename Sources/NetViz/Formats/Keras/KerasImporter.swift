@@ -28,7 +28,7 @@ public struct KerasFormat: ModelFormat {
             throw NetVizError.file(path: probe.path, message: error.message)
         }
         return try KerasH5.located(probe.path) {
-            try HDF5File.withFile(bytes: bytes) { try KerasH5.archiveWeights($0, for: model) }
+            try HDF5File.withFile(bytes: bytes, name: probe.path) { try KerasH5.archiveWeights($0, for: model) }
         }
     }
 }
