@@ -2,10 +2,6 @@ import ArgumentParser
 import Foundation
 import NetViz
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 @main
 struct NetVizCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,13 +16,13 @@ struct NetVizCommand: ParsableCommand {
 
     /// Every error is one line on standard error and a non-zero exit (no usage dump); help prints in full.
     static func main() {
-        // A corrupt .h5 can make the HDF5 library loop forever: give up on it after a while, in one line.
-        let seconds = ProcessInfo.processInfo.environment["NETVIZ_HDF5_SECONDS"].flatMap(Double.init) ?? 20
-        HDF5Watchdog.install(seconds: seconds) { file, doing in
-            let line = "\(file): the HDF5 library did not finish \(doing) in \(Int(seconds)) s; a corrupt file can make it loop forever"
-            FileHandle.standardError.write(Data("Error: \(Limits.shown(UntrustedText.terminal(line), limit: Limits.messageCharacters))\n".utf8))
-            _exit(1)
+        // libhdf5 can crash or loop forever on a corrupt .h5: HDF5 files are read by a child of this executable.
+        let arguments = CommandLine.arguments
+        if arguments.count == 4, arguments[1] == HDF5Isolation.childCommand {
+            Foundation.exit(HDF5Isolation.childMain(mode: arguments[2], path: arguments[3]))
         }
+        let seconds = ProcessInfo.processInfo.environment["NETVIZ_HDF5_SECONDS"].flatMap(Double.init) ?? 20
+        HDF5Isolation.install(helper: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, seconds: seconds)
         do {
             var command = try parseAsRoot()
             try command.run()

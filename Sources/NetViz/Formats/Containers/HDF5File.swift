@@ -6,57 +6,14 @@ import Synchronization
 /// runs under this one process-wide lock, taken by `HDF5File.withFile` for the whole of a reading.
 private let hdf5Lock = Mutex<Bool>(false)
 
-/// HDF5 itself can loop forever on a corrupt file: a damaged global heap sends `H5HG_read` round for good (HDF5
-/// 1.10.8 here, and h5py's HDF5 2.0.0 alike; Fixtures/fuzz-regressions/h5-global-heap-loop.h5). No caller can stop a
-/// loop inside C, so when a watchdog is installed (the CLI installs one) a call into HDF5 that runs past its budget
-/// ends the process through `onHang`, with the file and what was being read.
-public enum HDF5Watchdog {
-    /// When the running HDF5 call must be done (uptime nanoseconds); 0 when none runs.
-    private static let deadline = Atomic<UInt64>(0)
-    private static let state = Mutex<(budget: Double, onHang: (@Sendable (String, String) -> Void)?, started: Bool, file: String, doing: String)>(
-        (20, nil, false, "", ""))
-
-    /// Installs the watchdog: `onHang(file, what)` runs (on the watchdog's thread) when one HDF5 call takes longer
-    /// than `seconds`, plus one second per 50 MB read by a dataset read. It must not return to HDF5's caller.
-    public static func install(seconds: Double, onHang: @escaping @Sendable (_ file: String, _ doing: String) -> Void) {
-        state.withLock { $0.budget = seconds; $0.onHang = onHang }
-    }
-
-    /// Runs one HDF5 call under the watchdog (with `extraBytes` of reading allowed for).
-    static func watch<T, E: Error>(_ file: String, _ doing: String, extraBytes: Int = 0, _ body: () throws(E) -> T) throws(E) -> T {
-        let budget: Double? = state.withLock { s in
-            guard s.onHang != nil else { return nil }
-            s.file = file
-            s.doing = doing
-            if !s.started {
-                s.started = true
-                Thread.detachNewThread { watchLoop() }
-            }
-            return s.budget
-        }
-        // A call inside a watched call is covered by the outer deadline.
-        guard let budget, deadline.load(ordering: .acquiring) == 0 else { return try body() }
-        let seconds = budget + Double(extraBytes) / 50e6
-        deadline.store(DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9), ordering: .releasing)
-        defer { deadline.store(0, ordering: .releasing) }
-        return try body()
-    }
-
-    private static func watchLoop() {
-        while true {
-            Thread.sleep(forTimeInterval: 0.1)
-            let due = deadline.load(ordering: .acquiring)
-            guard due != 0, DispatchTime.now().uptimeNanoseconds > due else { continue }
-            let (onHang, file, doing) = state.withLock { ($0.onHang, $0.file, $0.doing) }
-            onHang?(file, doing)
-        }
-    }
-}
-
 /// An HDF5 file read through the HDF5 C library (libhdf5-dev), never by hand: Keras 2's `.h5` models and the
 /// `model.weights.h5` inside `.keras` archives. It reads what netviz needs and nothing else: string attributes,
 /// group members and float datasets, each bounded before HDF5 allocates for it. Every failure is a `Failure` in
 /// words; HDF5's own error printing is switched off so nothing raw reaches the terminal.
+///
+/// libhdf5 is not written for hostile files: the fuzzer found it looping forever on a damaged global heap and copying
+/// with overlapping buffers in `H5HG_read` (HDF5 1.10.8; the loop also in h5py's HDF5 2.0.0). So the CLI reads HDF5
+/// files in a child process (`HDF5Isolation`); in-process readers (tests, the fuzzer) read trusted or fuzzed files.
 ///
 /// Use it only inside `withFile`, which holds the lock.
 struct HDF5File: ~Copyable {
@@ -89,7 +46,7 @@ struct HDF5File: ~Copyable {
             defer { H5Pclose(access) }
             // Reading takes no lock on the file (a lock fails on file systems without them, and guards only writers).
             H5Pset_file_locking(access, false, true)
-            let file = HDF5Watchdog.watch(name ?? path, "opening it") { H5Fopen(path, netviz_h5f_acc_rdonly(), access) }
+            let file = H5Fopen(path, netviz_h5f_acc_rdonly(), access)
             guard file >= 0 else { throw Failure(message: "not an HDF5 file the HDF5 library can open (truncated or corrupt?)") }
             let opened = HDF5File(file: file, name: name ?? path)
             defer { opened.close() }
@@ -123,10 +80,6 @@ struct HDF5File: ~Copyable {
 
     /// Whether `path` names an object (group or dataset); every link on the way must exist.
     borrowing func exists(_ path: String) -> Bool {
-        HDF5Watchdog.watch(name, "looking for '\(path)'") { existsUnwatched(path) }
-    }
-
-    private borrowing func existsUnwatched(_ path: String) -> Bool {
         guard (try? Self.checkName(path)) != nil else { return false }
         var prefix = ""
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -138,10 +91,6 @@ struct HDF5File: ~Copyable {
 
     /// Whether `path` is a group.
     borrowing func isGroup(_ path: String) -> Bool {
-        HDF5Watchdog.watch(name, "looking for '\(path)'") { isGroupUnwatched(path) }
-    }
-
-    private borrowing func isGroupUnwatched(_ path: String) -> Bool {
         guard exists(path) else { return false }
         var info = H5O_info_t()
         guard H5Oget_info_by_name2(file, path, &info, UInt32(H5O_INFO_BASIC), netviz_h5p_default()) >= 0 else { return false }
@@ -150,10 +99,6 @@ struct HDF5File: ~Copyable {
 
     /// The names of a group's members, in name order.
     borrowing func members(of path: String) throws(Failure) -> [String] {
-        try HDF5Watchdog.watch(name, "listing '\(path)'") { () throws(Failure) in try membersUnwatched(path) }
-    }
-
-    private borrowing func membersUnwatched(_ path: String) throws(Failure) -> [String] {
         guard isGroup(path) else { throw Failure(message: "'\(path)' is not a group") }
         let group = H5Gopen2(file, path, netviz_h5p_default())
         guard group >= 0 else { throw Failure(message: "cannot open the group '\(path)'") }
@@ -188,12 +133,6 @@ struct HDF5File: ~Copyable {
     /// A string or list-of-strings attribute (Keras's `weight_names`, `layer_names`), fixed or variable length;
     /// nil when there is none. More than `limit` bytes in all is a failure.
     borrowing func stringsAttribute(_ name: String, of path: String = "/", limit: Int) throws(Failure) -> [String]? {
-        try HDF5Watchdog.watch(self.name, "reading the attribute '\(name)' of '\(path)'") { () throws(Failure) in
-            try stringsAttributeUnwatched(name, of: path, limit: limit)
-        }
-    }
-
-    private borrowing func stringsAttributeUnwatched(_ name: String, of path: String, limit: Int) throws(Failure) -> [String]? {
         try Self.checkName(name)
         try Self.checkName(path)
         guard path == "/" || exists(path) else { return nil }
@@ -256,20 +195,12 @@ struct HDF5File: ~Copyable {
 
     /// The shape of the dataset at `path` (`[]` for a scalar).
     borrowing func datasetShape(_ path: String) throws(Failure) -> [Int] {
-        try HDF5Watchdog.watch(name, "reading the shape of '\(path)'") { () throws(Failure) in
-            try withDataset(path) { (dataset) throws(Failure) in try Self.shape(of: dataset, path) }
-        }
+        try withDataset(path) { (dataset) throws(Failure) in try Self.shape(of: dataset, path) }
     }
 
     /// The values of a numeric dataset as Float32 (HDF5 converts float16/64 and integers), refused when its
     /// element count differs from `expectedCount` (checked before any value is read).
     borrowing func floats(_ path: String, expectedCount: Int) throws(Failure) -> [Float] {
-        try HDF5Watchdog.watch(name, "reading '\(path)'", extraBytes: expectedCount * 4) { () throws(Failure) in
-            try floatsUnwatched(path, expectedCount: expectedCount)
-        }
-    }
-
-    private borrowing func floatsUnwatched(_ path: String, expectedCount: Int) throws(Failure) -> [Float] {
         try withDataset(path) { (dataset) throws(Failure) in
             let shape = try Self.shape(of: dataset, path)
             let count = shape.reduce(1, *)

@@ -15,7 +15,15 @@ public struct KerasH5Format: ModelFormat {
     }
 
     public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
-        let config = try KerasH5.located(probe.path) { try HDF5File.withFile(path: probe.path) { try KerasH5.modelConfig($0, options: options) } }
+        let config: [UInt8]
+        if HDF5Isolation.isInstalled {
+            config = [UInt8](try HDF5Isolation.run(.config, path: probe.path))
+            guard config.count <= options.maxConfigBytes else {
+                throw NetVizError.file(path: probe.path, message: "the config is larger than \(options.maxConfigBytes) bytes")
+            }
+        } else {
+            config = try KerasH5.located(probe.path) { try HDF5File.withFile(path: probe.path) { try KerasH5.modelConfig($0, options: options) } }
+        }
         do {
             return try KerasImporter.importConfig(config, file: probe.path, options: options)
         } catch NetVizError.file(let path, let message) where message.hasPrefix("is not valid JSON") || message.hasPrefix("is empty, not JSON") {
@@ -24,7 +32,8 @@ public struct KerasH5Format: ModelFormat {
     }
 
     public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
-        try KerasH5.located(probe.path) { try HDF5File.withFile(path: probe.path) { try KerasH5.weights($0, for: model) } }
+        if HDF5Isolation.isInstalled { return try KerasH5.isolatedWeights(probe.path, for: model) }
+        return try KerasH5.located(probe.path) { try HDF5File.withFile(path: probe.path) { try KerasH5.weights($0, for: model) } }
     }
 }
 
@@ -41,6 +50,12 @@ enum KerasH5 {
             if case .file = error { throw error }
             throw NetVizError.file(path: path, message: error.description)
         }
+    }
+
+    /// The weights as a child process read them (`HDF5Isolation`), checked again against `model`.
+    static func isolatedWeights(_ path: String, for model: Model) throws -> WeightStore {
+        let store = WeightStore(tensors: try SafeTensors.decode(try HDF5Isolation.run(.weights, path: path), path: path))
+        return try store.resolved(for: model, source: path)
     }
 
     /// The root attribute `model_config` (JSON text), within the config limit.

@@ -21,6 +21,7 @@ public struct KerasFormat: ModelFormat {
     /// A `.keras` archive's `model.weights.h5` (Keras 3's layout); a config carries no weights.
     public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
         guard ZipFile.looksLikeZip(probe.head) else { return nil }
+        if HDF5Isolation.isInstalled { return try KerasH5.isolatedWeights(probe.path, for: model) }
         let bytes: [UInt8]
         do {
             bytes = try KerasArchive.weightsH5(at: probe.path, limit: Limits.weightsFileBytes)
