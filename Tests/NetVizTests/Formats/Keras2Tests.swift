@@ -102,10 +102,15 @@ import Testing
         #expect(error <= tolerance * scale, "\(name): max error \(error), scale \(scale)")
     }
 
-    /// A `.json` carries no weights; verify then runs on seeded ones.
+    /// A `.json`, and a `.keras` archive saved without `model.weights.h5`, carry no weights; verify then runs on
+    /// seeded ones.
     @Test func configsCarryNoWeights() throws {
         let model = try ModelFormats.load(path: Self.path("k2_cnn.json")).model
         #expect(try ModelFormats.weights(path: Self.path("k2_cnn.json"), for: model) == nil)
+        let archive = Fixtures.url("bad-input/valid-tiny.keras").path
+        #expect(try ModelFormats.weights(path: archive, for: ModelFormats.load(path: archive).model) == nil)
+        let result = try CLI.run(["verify", archive])
+        #expect(result.status == 0, "\(result.stderr)")
     }
 
     /// `--weights` written from Keras 3's own `variable.path`: a Functional sub-model's layers are `code/kernel`

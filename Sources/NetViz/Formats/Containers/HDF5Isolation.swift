@@ -25,6 +25,9 @@ public enum HDF5Isolation {
         case weights
     }
 
+    /// The child's status for "the file carries no weights".
+    static let noWeights: Int32 = 3
+
     private static let settings = Mutex<(helper: String?, seconds: Double)>((nil, 20))
 
     /// Reads HDF5 files through `helper` (an executable that calls `childMain`), giving the child `seconds` plus one
@@ -47,7 +50,7 @@ public enum HDF5Isolation {
                 output = Data(try KerasH5.located(path) { try HDF5File.withFile(path: path) { try KerasH5.modelConfig($0, options: ImportOptions()) } })
             case .weights:
                 let model = try ModelFormats.load(path: path).model
-                guard let store = try ModelFormats.weights(path: path, for: model) else { return 2 }
+                guard let store = try ModelFormats.weights(path: path, for: model) else { return noWeights }
                 output = SafeTensors.encode(store.tensors)
             case nil:
                 FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
@@ -63,8 +66,9 @@ public enum HDF5Isolation {
         return 1
     }
 
-    /// Runs the child on `path`: its standard output, or its error as a `NetVizError.file` naming the file.
-    static func run(_ mode: Mode, path: String) throws -> Data {
+    /// Runs the child on `path`: its standard output (nil when the file carries no weights), or its error as a
+    /// `NetVizError.file` naming the file.
+    static func run(_ mode: Mode, path: String) throws -> Data? {
         let (helper, seconds) = settings.withLock { ($0.helper, $0.seconds) }
         guard let helper else { throw NetVizError.file(path: path, message: "no HDF5 helper is installed") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
@@ -107,6 +111,7 @@ public enum HDF5Isolation {
         }
         switch (process.terminationReason, process.terminationStatus) {
         case (.exit, 0): return output
+        case (.exit, noWeights) where mode == .weights: return nil
         case (.exit, 1) where !message.isEmpty: throw NetVizError.file(path: path, message: message)
         case (.uncaughtSignal, let signal):
             throw NetVizError.file(

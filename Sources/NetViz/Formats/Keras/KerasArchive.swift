@@ -9,13 +9,9 @@ enum KerasArchive {
         try ZipFile.withArchive(bytes: bytes) { (archive) throws(ZipFile.Failure) in try configJSON(in: archive, limit: limit) }
     }
 
-    /// The archive's `model.weights.h5` (Keras 3's weights, read by `KerasH5.archiveWeights`).
-    static func weightsH5(at path: String, limit: Int) throws(ZipFile.Failure) -> [UInt8] {
-        let archive = try ZipFile(path: path)
-        guard let bytes = try archive.contents(of: "model.weights.h5", limit: limit) else {
-            throw ZipFile.Failure(message: "the archive holds no model.weights.h5 (saved without weights?)")
-        }
-        return bytes
+    /// The archive's `model.weights.h5` (Keras 3's weights, read by `KerasH5.archiveWeights`), nil when it has none.
+    static func weightsH5(at path: String, limit: Int) throws(ZipFile.Failure) -> [UInt8]? {
+        try ZipFile(path: path).contents(of: "model.weights.h5", limit: limit)
     }
 
     private static func configJSON(in archive: ZipFile, limit: Int) throws(ZipFile.Failure) -> [UInt8] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keras HDF5 model files (`model.save("m.h5")` of Keras 2 / tf_keras, and Keras 3's legacy `.h5`): the model is the
 /// JSON in the root attribute `model_config`, read by the same importer as `model.to_json()`; the weights, for
 /// `netviz verify`, are under `model_weights/<layer>/` in the order of the layer's `weight_names` attribute.
@@ -17,7 +19,7 @@ public struct KerasH5Format: ModelFormat {
     public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
         let config: [UInt8]
         if HDF5Isolation.isInstalled {
-            config = [UInt8](try HDF5Isolation.run(.config, path: probe.path))
+            config = [UInt8](try HDF5Isolation.run(.config, path: probe.path) ?? Data())
             guard config.count <= options.maxConfigBytes else {
                 throw NetVizError.file(path: probe.path, message: "the config is larger than \(options.maxConfigBytes) bytes")
             }
@@ -53,9 +55,9 @@ enum KerasH5 {
     }
 
     /// The weights as a child process read them (`HDF5Isolation`), checked again against `model`.
-    static func isolatedWeights(_ path: String, for model: Model) throws -> WeightStore {
-        let store = WeightStore(tensors: try SafeTensors.decode(try HDF5Isolation.run(.weights, path: path), path: path))
-        return try store.resolved(for: model, source: path)
+    static func isolatedWeights(_ path: String, for model: Model) throws -> WeightStore? {
+        guard let data = try HDF5Isolation.run(.weights, path: path) else { return nil }
+        return try WeightStore(tensors: try SafeTensors.decode(data, path: path)).resolved(for: model, source: path)
     }
 
     /// The root attribute `model_config` (JSON text), within the config limit.

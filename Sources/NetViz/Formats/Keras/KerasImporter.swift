@@ -22,12 +22,14 @@ public struct KerasFormat: ModelFormat {
     public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
         guard ZipFile.looksLikeZip(probe.head) else { return nil }
         if HDF5Isolation.isInstalled { return try KerasH5.isolatedWeights(probe.path, for: model) }
-        let bytes: [UInt8]
+        let found: [UInt8]?
         do {
-            bytes = try KerasArchive.weightsH5(at: probe.path, limit: Limits.weightsFileBytes)
+            found = try KerasArchive.weightsH5(at: probe.path, limit: Limits.weightsFileBytes)
         } catch {
             throw NetVizError.file(path: probe.path, message: error.message)
         }
+        // An archive saved without weights is verified on seeded ones, as a config is.
+        guard let bytes = found else { return nil }
         return try KerasH5.located(probe.path) {
             try HDF5File.withFile(bytes: bytes, name: probe.path) { try KerasH5.archiveWeights($0, for: model) }
         }
