@@ -55,13 +55,15 @@ PY
     extra=()
     if [ "$target" = h5 ]; then extra=(-fork=1 -ignore_timeouts=1 -ignore_crashes=1 -ignore_ooms=1); fi
     NETVIZ_FUZZ_TARGET=$target "$bin" "$corpus" "$seeds" -max_total_time="$seconds" -max_len=1048576 -timeout=10 \
-        -rss_limit_mb=2048 -artifact_prefix="artifacts/$target-" -print_final_stats=1 "${extra[@]}" 2>&1 | tail -12
+        -rss_limit_mb=2048 -artifact_prefix="artifacts/$target-" -print_final_stats=1 "${extra[@]}" 2>&1 | tail -12 \
+        || [ "$target" = h5 ]
     if [ "$target" = h5 ]; then
         ours=0
-        for crash in artifacts/h5-crash-*; do
+        for crash in artifacts/h5-crash-* artifacts/h5-leak-*; do
             [ -s "$crash" ] || continue
-            frame=$(NETVIZ_FUZZ_TARGET=h5 timeout 60 "$bin" "$crash" 2>&1 | grep -m1 -E '^ +#[0-9]+ .* in ' | grep -v -E 'libclang_rt|__asan|__interceptor' || true)
-            frame=${frame:-$(NETVIZ_FUZZ_TARGET=h5 timeout 60 "$bin" "$crash" 2>&1 | grep -E '^ +#[0-9]+ ' | grep -v -E 'libclang_rt|__asan|__interceptor|memcpy|memmove' | head -1)}
+            # The first frame outside the sanitizer runtime and libc says whose the bug is.
+            frame=$(NETVIZ_FUZZ_TARGET=h5 timeout 60 "$bin" "$crash" 2>&1 | grep -E '^ +#[0-9]+ ' \
+                | grep -v -E 'compiler-rt|libclang_rt|sysdeps|libc\.so' | head -1 || true)
             if grep -q libhdf5 <<<"$frame"; then echo "libhdf5's: $crash"; else echo "NETVIZ'S: $crash: $frame"; ours=1; fi
         done
         [ "$ours" = 0 ] || exit 1
