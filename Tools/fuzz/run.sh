@@ -18,7 +18,7 @@ for target in $targets; do
     mkdir -p "$seeds" "$corpus"
     case $target in
     # The real configs and archives (kept below 1 MB so mutation stays quick) and the bad inputs.
-    keras) find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/bad-input" "$fixtures/formats" \
+    keras) find "$fixtures/keras/configs" "$fixtures/keras/extra" "$fixtures/keras2" "$fixtures/bad-input" "$fixtures/formats" \
         "$fixtures/fuzz-regressions" -type f \( -name '*.json' -o -name '*.keras' -o -path '*/formats/*' \) \
         ! -name '*.expected.json' -size -1000k -exec cp {} "$seeds/" \; ;;
     onnx) find "$fixtures/onnx" -type f -name '*.onnx' -size -300k -exec cp {} "$seeds/" \; ;;

@@ -11,9 +11,10 @@ private let hdf5Lock = Mutex<Bool>(false)
 /// group members and float datasets, each bounded before HDF5 allocates for it. Every failure is a `Failure` in
 /// words; HDF5's own error printing is switched off so nothing raw reaches the terminal.
 ///
-/// libhdf5 is not written for hostile files: the fuzzer found it looping forever on a damaged global heap and copying
-/// with overlapping buffers in `H5HG_read` (HDF5 1.10.8; the loop also in h5py's HDF5 2.0.0). So the CLI reads HDF5
-/// files in a child process (`HDF5Isolation`); in-process readers (tests, the fuzzer) read trusted or fuzzed files.
+/// libhdf5 is not written for hostile files: the fuzzer found it looping forever, overflowing a heap buffer and
+/// reading wild pointers (HDF5 1.10.8; the loop also in h5py's HDF5 2.0.0; Fixtures/fuzz-regressions/h5-*). So the
+/// CLI reads HDF5 files in a child process (`HDF5Isolation`); in-process readers (tests, the fuzzer) read trusted
+/// or fuzzed files.
 ///
 /// Use it only inside `withFile`, which holds the lock.
 struct HDF5File: ~Copyable {
@@ -25,16 +26,11 @@ struct HDF5File: ~Copyable {
     static let maxMembers = 1_000_000
 
     private let file: hid_t
-    /// The file's name in messages (the archive's, for a file held in memory).
-    let name: String
 
-    private init(file: hid_t, name: String) {
-        self.file = file
-        self.name = name
-    }
+    private init(file: hid_t) { self.file = file }
 
     /// Opens the file at `path` read-only and runs `body` on it under the HDF5 lock.
-    static func withFile<T>(path: String, name: String? = nil, _ body: (borrowing HDF5File) throws -> T) throws -> T {
+    static func withFile<T>(path: String, _ body: (borrowing HDF5File) throws -> T) throws -> T {
         try hdf5Lock.withLock { initialised in
             if !initialised {
                 // HDF5 would print every failure's stack to stderr.
@@ -48,7 +44,7 @@ struct HDF5File: ~Copyable {
             H5Pset_file_locking(access, false, true)
             let file = H5Fopen(path, netviz_h5f_acc_rdonly(), access)
             guard file >= 0 else { throw Failure(message: "not an HDF5 file the HDF5 library can open (truncated or corrupt?)") }
-            let opened = HDF5File(file: file, name: name ?? path)
+            let opened = HDF5File(file: file)
             defer { opened.close() }
             return try body(opened)
         }
@@ -56,13 +52,13 @@ struct HDF5File: ~Copyable {
 
     /// The same for a file held in memory (a `.keras` archive's `model.weights.h5`, tests, the fuzzer), through a
     /// private temporary file so it takes the CLI's path.
-    static func withFile<T>(bytes: [UInt8], name: String, _ body: (borrowing HDF5File) throws -> T) throws -> T {
+    static func withFile<T>(bytes: [UInt8], _ body: (borrowing HDF5File) throws -> T) throws -> T {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("netviz-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).h5").path
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         else { throw Failure(message: "cannot write a temporary copy of the HDF5 file") }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try withFile(path: path, name: name, body)
+        return try withFile(path: path, body)
     }
 
     private borrowing func close() {

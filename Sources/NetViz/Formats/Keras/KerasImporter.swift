@@ -31,7 +31,7 @@ public struct KerasFormat: ModelFormat {
         // An archive saved without weights is verified on seeded ones, as a config is.
         guard let bytes = found else { return nil }
         return try KerasH5.located(probe.path) {
-            try HDF5File.withFile(bytes: bytes, name: probe.path) { try KerasH5.archiveWeights($0, for: model) }
+            try HDF5File.withFile(bytes: bytes) { try KerasH5.archiveWeights($0, for: model) }
         }
     }
 }

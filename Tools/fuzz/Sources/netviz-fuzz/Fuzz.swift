@@ -79,7 +79,7 @@ func fuzzH5(_ bytes: [UInt8]) throws {
     var options = ImportOptions()
     options.maxConfigBytes = 4 << 20
     do {
-        try HDF5File.withFile(bytes: bytes, name: "fuzz-input.h5") { file in
+        try HDF5File.withFile(bytes: bytes) { file in
             // Every group and dataset shape (bounded), as the weight readers walk them.
             var pending = ["/"], visited = 0
             while let group = pending.popLast(), visited < 200 {
