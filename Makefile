@@ -53,7 +53,7 @@ bench-smoke: deps
 clean:
 	rm -rf .build
 
-# libFuzzer runs of every format reader: Keras JSON and archives, ONNX, TFLite, safetensors, npy (Tools/fuzz, a separate package:
+# libFuzzer runs of every format reader: Keras JSON and archives, ONNX, TFLite, safetensors, npy, HDF5 (Tools/fuzz, a separate package:
 # never part of `swift test`).
 # FUZZ_SECONDS=600 make fuzz for a longer run (each reader that long); FUZZ_TARGETS=npy for one.
 fuzz:

@@ -21,11 +21,19 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev", "pkg-config"])]
         ),
+        // HDF5's C library (Keras 2 .h5 files, the weights in .keras archives), from Debian's libhdf5-dev: the
+        // serial build, pkg-config `hdf5` (-I/usr/include/hdf5/serial).
+        .systemLibrary(
+            name: "CHDF5",
+            path: "Sources/CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev", "pkg-config"])]
+        ),
         // The library: graph, layers, formats, analysis, reports, plot, executor, zoo.
         .target(
             name: "NetViz",
             dependencies: [
-                "CGraphviz",
+                "CGraphviz", "CHDF5",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]

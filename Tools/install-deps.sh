@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what netviz needs on a fresh Debian machine: Graphviz's C libraries (cgraph/gvc), zlib (ZIPFoundation
-# inflates .keras archives with it), pkg-config, and Debian's chromium, which the browser tests of `netviz report`
-# drive headless.
+# inflates .keras archives with it), HDF5's C library (Keras 2 .h5 files and the weights in .keras archives),
+# pkg-config, and Debian's chromium, which the browser tests of `netviz report` drive headless.
 # Swift itself is expected on PATH (the machine image ships it).
 set -euo pipefail
 if ! command -v swift >/dev/null 2>&1; then
@@ -11,6 +11,9 @@ fi
 packages=()
 if ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgvc zlib; }; then
     packages+=(libgraphviz-dev zlib1g-dev pkg-config)
+fi
+if ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists hdf5; }; then
+    packages+=(libhdf5-dev pkg-config)
 fi
 if ! command -v chromium >/dev/null 2>&1; then
     packages+=(chromium)
@@ -24,5 +27,5 @@ echo "install-deps: installing ${packages[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-pkg-config --exists libgvc zlib
+pkg-config --exists libgvc zlib hdf5
 command -v chromium >/dev/null

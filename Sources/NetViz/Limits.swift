@@ -12,6 +12,9 @@ public enum Limits {
     public static let namesListed = 10
     /// `verify`: params, and batch x elements of the largest layer output (4 GiB of Float32 each).
     public static let verifyElements: Int64 = 1 << 30
+    /// A weights file read into memory (a `.keras` archive's `model.weights.h5`): `verifyElements` of Float32 and
+    /// room for HDF5's own structures.
+    public static let weightsFileBytes = Int(verifyElements) * 4 + (64 << 20)
     /// `plot`: nodes drawn (after `--collapse-repeats`); dot's layout time grows faster than linearly
     /// (a 10,000-layer chain takes about 30 s), so larger graphs are refused at once.
     public static let plotNodes = 10_000

@@ -16,6 +16,13 @@ struct NetVizCommand: ParsableCommand {
 
     /// Every error is one line on standard error and a non-zero exit (no usage dump); help prints in full.
     static func main() {
+        // libhdf5 can crash or loop forever on a corrupt .h5: HDF5 files are read by a child of this executable.
+        let arguments = CommandLine.arguments
+        if arguments.count == 4, arguments[1] == HDF5Isolation.childCommand {
+            Foundation.exit(HDF5Isolation.childMain(mode: arguments[2], path: arguments[3]))
+        }
+        let seconds = ProcessInfo.processInfo.environment["NETVIZ_HDF5_SECONDS"].flatMap(Double.init) ?? 20
+        HDF5Isolation.install(helper: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, seconds: seconds)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -19,8 +19,11 @@ struct VerifyCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the deterministic weights and input (when no file gives them).")
     var seed: UInt64 = SeededInit.defaultSeed
 
-    @Option(help: "Weights as .safetensors, tensors named '<layer name>/<weight name>' (default: the model file's own, as in .onnx and .tflite, else seeded).")
+    @Option(help: "Weights as .safetensors, tensors named '<layer name>/<weight name>' or by Keras 3's variable.path (default: the model file's own (.h5, .keras, .onnx, .tflite), else seeded).")
     var weights: String?
+
+    @Flag(help: "Run on seeded weights even when the model file carries its own (.h5, .keras).")
+    var seededWeights = false
 
     @Option(help: "The input as .npy, float32, shape (batch, ...) (default: seeded, batch 1).")
     var input: String?
@@ -40,13 +43,9 @@ struct VerifyCommand: ParsableCommand {
         try Verifier.checkSize(stats, batch: 1)
         var store: WeightStore
         if let weights {
-            store = WeightStore(tensors: try SafeTensors.read(path: weights))
-            try store.validate(for: model, source: weights)
-        } else if case .file(let path) = source.modelSource,
-            let stored = try WeightStore.fromModelFile(model) ?? ModelFormats.storedWeights(path: path, for: model)
-        {
-            // A file that holds its weights (.onnx, .tflite) runs with them.
-            store = stored
+            store = try WeightStore(tensors: try SafeTensors.read(path: weights)).resolved(for: model, source: weights)
+        } else if !seededWeights, let own = try source.modelSource.fileWeights(for: model) {
+            store = own
         } else {
             store = SeededInit.weights(for: model, seed: seed)
         }

@@ -93,27 +93,59 @@ public struct WeightStore: Sendable {
     /// Checks that the store holds exactly the weights `model` needs, with the right shapes: one clear line for a
     /// missing tensor, a wrong shape, or tensors that belong to no layer (a weights file for another model).
     public func validate(for model: Model, source: String) throws {
-        var expected: Set<String> = []
+        _ = try resolved(for: model, source: source)
+    }
+
+    /// The store keyed as netviz names weights, from a file keyed so or by Keras 3's `variable.path`, which names a
+    /// layer inside a sub-model with the sub-model's name (`encoder/dense/kernel`, netviz's key), without it
+    /// (`dense/kernel`: a Functional sub-model built on its own Input), or with the outer model's too
+    /// (`ae/encoder/dense/kernel`). Exact names are matched first; a tensor two weights could take is an error.
+    /// Checked as `validate` says.
+    public func resolved(for model: Model, source: String) throws -> WeightStore {
+        var wanted: [(key: String, spec: WeightSpec, node: Node)] = []
         for node in model.nodes {
-            for spec in node.layer.weights(for: node.inputSpecs) {
-                let key = "\(node.name)/\(spec.name)"
-                expected.insert(key)
-                guard let tensor = tensors[key] else {
-                    let hint = tensors.isEmpty ? "" : " (it holds \(tensors.count) tensors, e.g. '\(tensors.keys.sorted()[0])'; is it for another model?)"
-                    throw NetVizError.file(path: source, message: "missing tensor '\(key)' for layer '\(node.name)' (\(node.className))\(hint)")
-                }
-                guard tensor.shape == spec.shape else {
+            for spec in node.layer.weights(for: node.inputSpecs) { wanted.append(("\(node.name)/\(spec.name)", spec, node)) }
+        }
+        var claimedBy: [String: String] = [:]
+        var found = [String?](repeating: nil, count: wanted.count)
+        for (i, item) in wanted.enumerated() where tensors[item.key] != nil {
+            found[i] = item.key
+            claimedBy[item.key] = item.key
+        }
+        for (i, item) in wanted.enumerated() where found[i] == nil {
+            let parts = item.key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var aliases = parts.count > 2 ? (1..<(parts.count - 1)).map { parts[$0...].joined(separator: "/") } : []
+            aliases.append(model.name + "/" + item.key)
+            for alias in aliases where tensors[alias] != nil {
+                if let other = claimedBy[alias] {
                     throw NetVizError.file(
-                        path: source,
-                        message: "tensor '\(key)' has shape \(tensor.shapeDescription), layer '\(node.name)' (\(node.className)) needs (\(spec.shape.map(String.init).joined(separator: ", ")))")
+                        path: source, message: "tensor '\(alias)' could be '\(other)' or '\(item.key)'; name it as netviz does ('<layer>/<weight>', sub-model names included)")
                 }
+                found[i] = alias
+                claimedBy[alias] = item.key
+                break
             }
         }
-        let extra = tensors.keys.filter { !expected.contains($0) }.sorted()
+        var out = WeightStore()
+        for (i, item) in wanted.enumerated() {
+            let node = item.node
+            guard let name = found[i], let tensor = tensors[name] else {
+                let hint = tensors.isEmpty ? "" : " (it holds \(tensors.count) tensors, e.g. '\(tensors.keys.sorted()[0])'; is it for another model?)"
+                throw NetVizError.file(path: source, message: "missing tensor '\(item.key)' for layer '\(node.name)' (\(node.className))\(hint)")
+            }
+            guard tensor.shape == item.spec.shape else {
+                throw NetVizError.file(
+                    path: source,
+                    message: "tensor '\(name)' has shape \(tensor.shapeDescription), layer '\(node.name)' (\(node.className)) needs (\(item.spec.shape.map(String.init).joined(separator: ", ")))")
+            }
+            out.tensors[item.key] = tensor
+        }
+        let extra = tensors.keys.filter { claimedBy[$0] == nil }.sorted()
         if let first = extra.first {
             throw NetVizError.file(
                 path: source,
                 message: "\(extra.count) tensor\(extra.count == 1 ? "" : "s") belong to no layer of model '\(model.name)', e.g. '\(first)'; is it for another model?")
         }
+        return out
     }
 }

@@ -13,13 +13,14 @@ public protocol ModelFormat: Sendable {
     func recognise(_ probe: FileProbe) -> Recognition?
     /// The model in the probed file. Every failure is one `NetVizError.file` line naming the file.
     func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel
-    /// The weights stored in the file for `model` (read from it by `load`), keyed as `WeightStore` says, or nil
-    /// when the format stores none (a Keras config). `verify` runs with them instead of seeded ones.
-    func storedWeights(_ probe: FileProbe, for model: Model) throws -> WeightStore?
+    /// The weights the file carries for `model` (the model `load` made of it), keyed `"<layer>/<weight>"` as
+    /// `WeightStore` is; nil when the format carries none (a config). A weight missing or of the wrong shape is
+    /// one `NetVizError.file` line naming the layer.
+    func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore?
 }
 
 extension ModelFormat {
-    public func storedWeights(_ probe: FileProbe, for model: Model) throws -> WeightStore? { nil }
+    public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? { nil }
 }
 
 /// How sure a recognition is: a signature in the bytes beats a file name.

@@ -4,7 +4,7 @@
 public enum ModelFormats {
     /// Every format, readers first; a recognised format without a reader says so by name.
     public static let all: [any ModelFormat] = [
-        KerasFormat(), TFLiteFormat(), RecognisedFormat.hdf5, ONNXFormat(),
+        KerasFormat(), KerasH5Format(), TFLiteFormat(), ONNXFormat(),
         RecognisedFormat.tensorFlowProtobuf,
     ]
 
@@ -25,6 +25,12 @@ public enum ModelFormats {
         return best?.format
     }
 
+    /// The weights the model file at `path` carries for `model` (read by `load(path:)`), or nil when it has none.
+    public static func weights(path: String, for model: Model) throws -> WeightStore? {
+        let probe = try FileProbe(path: path)
+        return try format(of: probe)?.weights(probe, for: model)
+    }
+
     /// Reads the model in the file at `path`, whatever its format.
     public static func load(path: String, options: ImportOptions = ImportOptions()) throws -> ImportedModel {
         let probe = try FileProbe(path: path)
@@ -40,9 +46,4 @@ public enum ModelFormats {
         return try format.load(probe, options: options)
     }
 
-    /// The weights stored in the model file at `path` for `model`, or nil when its format stores none.
-    public static func storedWeights(path: String, for model: Model) throws -> WeightStore? {
-        let probe = try FileProbe(path: path)
-        return try format(of: probe)?.storedWeights(probe, for: model)
-    }
 }

@@ -46,6 +46,13 @@ public enum ModelSource: Sendable, Equatable {
         }
     }
 
+    /// The weights a model file carries for `model` (a `.keras` archive's, an `.h5` model's), nil for a config or
+    /// a zoo model.
+    public func fileWeights(for model: Model) throws -> WeightStore? {
+        guard case .file(let path) = self else { return nil }
+        return try ModelFormats.weights(path: path, for: model)
+    }
+
     /// Runs `body` on this source's model, naming the file in any error it throws (an overflow found while
     /// counting, say), as every error from reading the file does.
     public func located<T>(_ body: () throws -> T) throws -> T {

@@ -11,12 +11,6 @@ public struct RecognisedFormat: ModelFormat {
         throw NetVizError.file(path: probe.path, message: "\(name): netviz does not read this format yet; it reads \(ModelFormats.readable)")
     }
 
-    /// HDF5's signature at byte 0 (Keras 2's `model.save("m.h5")`, or weights alone).
-    static let hdf5 = RecognisedFormat(name: "an HDF5 file (a Keras 2 .h5 model or weights)") { probe in
-        if probe.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]) { return .byContent }
-        return ["h5", "hdf5", "keras2"].contains(probe.fileExtension) ? .byName : nil
-    }
-
     /// TensorFlow's protobufs: a SavedModel's `saved_model.pb` (schema version 1, then meta graphs) or a frozen
     /// `GraphDef` (repeated `node` messages).
     static let tensorFlowProtobuf = RecognisedFormat(name: "a TensorFlow protobuf (SavedModel or frozen GraphDef)") { probe in

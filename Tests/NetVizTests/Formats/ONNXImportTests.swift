@@ -69,7 +69,7 @@ import Testing
     func verifyMatchesOnnxRuntime(stem: String) throws {
         let path = Fixtures.url("onnx/\(stem).onnx").path
         let model = try ModelFormats.load(path: path).model
-        let weights = try #require(try ModelFormats.storedWeights(path: path, for: model))
+        let weights = try #require(try ModelFormats.weights(path: path, for: model))
         let base = stem.split(separator: ".")[0]
         let input = try NumPyFile.read(path: Fixtures.url("onnx/\(base).input.npy").path)
         let expected = try NumPyFile.read(path: Fixtures.url("onnx/\(stem).output.npy").path)
@@ -91,7 +91,7 @@ import Testing
         let model = try ModelFormats.load(path: path).model
         let outputNames = model.outputIndices.map { model.nodes[$0].name }
         #expect(outputNames.count == shapes.count)
-        let weights = try #require(try ModelFormats.storedWeights(path: path, for: model))
+        let weights = try #require(try ModelFormats.weights(path: path, for: model))
         let input = try NumPyFile.read(path: Fixtures.url("onnx/ops/\(graph).input.npy").path)
         let report = try Verifier.verify(model, weights: weights, inputs: [input], executor: Executor(mode: .reference))
         #expect(report.passed, "\(report.failures.map(\.name))")

@@ -9,6 +9,11 @@ enum KerasArchive {
         try ZipFile.withArchive(bytes: bytes) { (archive) throws(ZipFile.Failure) in try configJSON(in: archive, limit: limit) }
     }
 
+    /// The archive's `model.weights.h5` (Keras 3's weights, read by `KerasH5.archiveWeights`), nil when it has none.
+    static func weightsH5(at path: String, limit: Int) throws(ZipFile.Failure) -> [UInt8]? {
+        try ZipFile(path: path).contents(of: "model.weights.h5", limit: limit)
+    }
+
     private static func configJSON(in archive: ZipFile, limit: Int) throws(ZipFile.Failure) -> [UInt8] {
         guard let bytes = try archive.contents(of: "config.json", limit: limit) else {
             let names = archive.names(limit: 6)

@@ -97,7 +97,11 @@ struct KerasGraphReader {
     }
 
     /// One call's inputs: the tensors among `args` (also inside one level of list) and the numeric constants.
-    func callArguments(_ layer: KerasLayerConfig) throws -> (inputs: [String], constants: [Double], order: [ElementwiseOperand]) {
+    /// `firstCall`: the node index of a layer's first call in this model when it is not 0 (Keras 2 numbers the calls
+    /// of a sub-model built on its own Input from 1, its node 0 being that Input's).
+    func callArguments(
+        _ layer: KerasLayerConfig, firstCall: [String: Int64] = [:]
+    ) throws -> (inputs: [String], constants: [Double], order: [ElementwiseOperand]) {
         guard let nodes = layer.entry["inbound_nodes"]?.arrayValue else {
             throw NetVizError.layer(name: layer.name, className: layer.className, message: "has no inbound_nodes")
         }
@@ -110,6 +114,36 @@ struct KerasGraphReader {
         var inputs: [String] = []
         var constants: [Double] = []
         var order: [ElementwiseOperand] = []
+        // Keras 2 (tf_keras): a node is a list of `[layer, node_index, tensor_index, kwargs]`.
+        if let keras2Node = nodes[0].arrayValue {
+            for item in keras2Node {
+                guard let reference = item.arrayValue, reference.count == 3 || reference.count == 4,
+                    let name = reference[0].stringValue
+                else {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "an inbound_nodes entry is \(item.kind), not [layer, node_index, tensor_index, kwargs]")
+                }
+                guard case .int(let node) = reference[1], case .int(let tensor) = reference[2] else {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "its reference to '\(name)' has node and tensor indices that are not integers")
+                }
+                if node != firstCall[name, default: 0] || tensor != 0 {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
+                }
+                order.append(.input(inputs.count))
+                inputs.append(name)
+            }
+            return (inputs, constants, order)
+        }
+        guard nodes[0].objectValue != nil else {
+            throw NetVizError.layer(
+                name: layer.name, className: layer.className,
+                message: "its inbound node is \(nodes[0].kind), not a Keras 3 call ({args, kwargs}) or a Keras 2 list")
+        }
         let args = nodes[0]["args"]?.arrayValue ?? []
         func take(_ value: JSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
@@ -157,9 +191,11 @@ struct KerasGraphReader {
         // Inbound references, checked before anything is built.
         var arguments: [(inputs: [Int], constants: [Double], order: [ElementwiseOperand])] = []
         arguments.reserveCapacity(layers.count)
+        var firstCall: [String: Int64] = [:]
+        for layer in layers where Self.startsFromItsOwnInput(layer) { firstCall[layer.name] = 1 }
         for layer in layers {
             if layer.className == "InputLayer" { arguments.append(([], [], [])); continue }
-            let (names, constants, operandOrder) = try callArguments(layer)
+            let (names, constants, operandOrder) = try callArguments(layer, firstCall: firstCall)
             let inputs = try names.map { name in
                 guard let index = indexOf[name] else {
                     throw NetVizError.layer(
@@ -217,6 +253,16 @@ struct KerasGraphReader {
         if let first = layers.first, first.className == "InputLayer" {
             x = try input(first)
             layers.removeFirst()
+        } else if let first = layers.first, let shape = first.config["batch_input_shape"] ?? first.config["batch_shape"],
+            !shape.isNull
+        {
+            // Keras 2 keeps the input shape on the first layer and names the input it makes `<first>_input`.
+            let name = first.name + "_input"
+            do {
+                x = try Input(shape: try inputDims(shape, layer: name), dtype: try dtype(first), name: name)
+            } catch let problem as LayerProblem {
+                throw NetVizError.layer(name: first.name, className: first.className, message: problem.message)
+            }
         } else {
             let shape = config["build_input_shape"] ?? root["build_config"]?["input_shape"]
             guard let shape, !shape.isNull else {
@@ -233,6 +279,20 @@ struct KerasGraphReader {
         }
         let input = try inputTensor(of: x)
         return try Model(inputs: [input], outputs: [x], name: config["name"]?.stringValue ?? "sequential")
+    }
+
+    /// A sub-model that Keras 2 built on its own Input (tf_keras's `_should_skip_first_node`): a Functional, or a
+    /// Sequential whose first layer is an InputLayer or carries `batch_input_shape`. Its calls are numbered from 1.
+    static func startsFromItsOwnInput(_ layer: KerasLayerConfig) -> Bool {
+        switch layer.className {
+        case "Functional", "Model": return true
+        case "Sequential":
+            guard let first = layer.config["layers"]?.arrayValue?.first else { return false }
+            if first["class_name"]?.stringValue == "InputLayer" { return true }
+            let shape = first["config"]?["batch_input_shape"]
+            return shape != nil && shape != .null
+        default: return false
+        }
     }
 
     /// The Input a chain starts from.

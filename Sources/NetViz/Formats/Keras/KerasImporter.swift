@@ -4,7 +4,7 @@ import Foundation
 /// configs (by a leading `{` or `[`, or a `.json`/`.keras` name when the bytes cannot tell).
 public struct KerasFormat: ModelFormat {
     public var name: String { "a Keras 3 model (.keras archive or model.to_json() config)" }
-    public var reads: String? { "Keras 3 .keras archives and model.to_json() .json configs" }
+    public var reads: String? { "Keras .keras archives and model.to_json() .json configs (Keras 3 and 2)" }
 
     public init() {}
 
@@ -16,6 +16,23 @@ public struct KerasFormat: ModelFormat {
 
     public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
         try KerasImporter.load(probe, options: options)
+    }
+
+    /// A `.keras` archive's `model.weights.h5` (Keras 3's layout); a config carries no weights.
+    public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
+        guard ZipFile.looksLikeZip(probe.head) else { return nil }
+        if HDF5Isolation.isInstalled { return try KerasH5.isolatedWeights(probe.path, for: model) }
+        let found: [UInt8]?
+        do {
+            found = try KerasArchive.weightsH5(at: probe.path, limit: Limits.weightsFileBytes)
+        } catch {
+            throw NetVizError.file(path: probe.path, message: error.message)
+        }
+        // An archive saved without weights is verified on seeded ones, as a config is.
+        guard let bytes = found else { return nil }
+        return try KerasH5.located(probe.path) {
+            try HDF5File.withFile(bytes: bytes) { try KerasH5.archiveWeights($0, for: model) }
+        }
     }
 }
 

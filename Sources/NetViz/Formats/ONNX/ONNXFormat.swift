@@ -254,7 +254,7 @@ struct ONNXGraphReader {
 
 extension ONNXFormat {
     /// The initializers (and Constant-node tensors) each node of `model` holds, read from the file as float32.
-    func storedWeights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
+    func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
         let proto = try ONNXModelProto.read(path: probe.path)
         var tensors: [String: ONNXTensorProto] = [:]
         for tensor in proto.graph.initializers { tensors[tensor.name] = tensor }

@@ -13,6 +13,11 @@ public struct TFLiteFormat: ModelFormat {
         return probe.fileExtension == "tflite" ? .byName : nil
     }
 
+    /// The weights the file's buffers hold, read by the operators that keep where they lie (`FileWeights`).
+    public func weights(_ probe: FileProbe, for model: Model) throws -> WeightStore? {
+        try WeightStore.fromModelFile(model)
+    }
+
     public func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
         try TFLiteImporter.load(path: probe.path, options: options)
     }

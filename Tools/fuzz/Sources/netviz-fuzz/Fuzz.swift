@@ -14,6 +14,9 @@ enum FuzzTarget: String, CaseIterable {
     case npy
     /// TensorFlow Lite FlatBuffers (the FlatBuffers reader, the schema's tables, the graph builder, counting).
     case tflite
+    /// HDF5 files through libhdf5: Keras 2 `.h5` models (model_config, then the weights under model_weights) and a
+    /// `.keras` archive's `model.weights.h5` (Keras 3's layout, against the fixture models).
+    case h5
 
     static let selected = FuzzTarget(rawValue: ProcessInfo.processInfo.environment["NETVIZ_FUZZ_TARGET"] ?? "") ?? .keras
 }
@@ -41,6 +44,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 fatalError("safetensors did not round-trip")
             }
         case .tflite: try fuzzTFLite(bytes)
+        case .h5: try fuzzH5(bytes)
         case .npy:
             let tensor = try NumPyFile.decode(Data(bytes), path: "fuzz-input")
             guard try NumPyFile.decode(NumPyFile.encode(tensor), path: "again").shape == tensor.shape else {
@@ -83,6 +87,39 @@ func fuzzTFLite(_ bytes: [UInt8]) throws {
             _ = SummaryReport.jsonText(stats)
         } catch is NetVizError {}
     }
+}
+
+/// The Keras 3 models whose `model.weights.h5` seed the h5 corpus (run.sh extracts them), read once.
+let archiveModels: [Model] = ["k3_autoencoder", "k3_mix"].compactMap { name in
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../../Tests/NetVizTests/Fixtures/keras2/\(name).keras").standardized.path
+    return try? ModelFormats.load(path: fixtures).model
+}
+
+func fuzzH5(_ bytes: [UInt8]) throws {
+    var options = ImportOptions()
+    options.maxConfigBytes = 4 << 20
+    do {
+        try HDF5File.withFile(bytes: bytes) { file in
+            // Every group and dataset shape (bounded), as the weight readers walk them.
+            var pending = ["/"], visited = 0
+            while let group = pending.popLast(), visited < 200 {
+                visited += 1
+                for member in (try? file.members(of: group)) ?? [] {
+                    let path = group == "/" ? member : group + "/" + member
+                    if file.isGroup(path) { pending.append(path) } else { _ = try? file.datasetShape(path) }
+                    _ = try? file.stringsAttribute("weight_names", of: path, limit: 1 << 16)
+                }
+            }
+            guard let config = try? KerasH5.modelConfig(file, options: options) else {
+                for model in archiveModels { _ = try? KerasH5.archiveWeights(file, for: model) }
+                return
+            }
+            let model = try KerasImporter.importConfig(config, file: "fuzz-input.h5", options: options).model
+            _ = try SummaryReport.render(try ModelStatistics(model))
+            try KerasH5.weights(file, for: model).validate(for: model, source: "fuzz-input.h5")
+        }
+    } catch is HDF5File.Failure {}
 }
 
 /// SwiftPM links an executable's entry point as `<module>_main` (with `main` aliased to it), which would hide

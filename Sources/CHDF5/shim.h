@@ -1,0 +1,13 @@
+// Debian's serial HDF5 (libhdf5-dev; headers in /usr/include/hdf5/serial, found through pkg-config `hdf5`).
+#include <hdf5.h>
+
+// HDF5's property lists, types and flags are macros that call H5open() and read library globals; Swift cannot
+// import them, so these return them.
+static inline hid_t netviz_h5p_default(void) { return H5P_DEFAULT; }
+static inline hid_t netviz_h5s_all(void) { return H5S_ALL; }
+static inline hid_t netviz_h5e_default(void) { return H5E_DEFAULT; }
+static inline unsigned netviz_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline hid_t netviz_h5p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t netviz_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t netviz_h5t_c_s1(void) { return H5T_C_S1; }
+static inline size_t netviz_h5t_variable(void) { return H5T_VARIABLE; }
