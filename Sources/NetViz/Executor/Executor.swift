@@ -74,7 +74,7 @@ public struct Executor: Sendable {
             var layerWeights: [String: Tensor] = [:]
             var sharedWeights: Set<String> = []
             for spec in node.layer.weights(for: node.inputSpecs) {
-                if let tensor = weights["\(node.name)/\(spec.name)"] { layerWeights[spec.name] = tensor }
+                if let tensor = weights["\(node.weightOwner)/\(spec.name)"] { layerWeights[spec.name] = tensor }
                 if spec.heldBy != nil { sharedWeights.insert(spec.name) }
             }
             var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)

@@ -126,7 +126,7 @@ enum ImportedKernels {
         var store = WeightStore()
         for node in layer.model.nodes {
             for spec in node.layer.weights(for: node.inputSpecs) {
-                let key = "\(node.name)/\(spec.name)"
+                let key = "\(node.weightOwner)/\(spec.name)"
                 store.tensors[key] = try context.weight(key)
             }
         }

@@ -73,7 +73,7 @@ public enum SeededInit {
     /// Every weight of `model`, keyed `"<layer name>/<weight name>"`.
     public static func weights(for model: Model, seed: UInt64 = defaultSeed) -> WeightStore {
         var store = WeightStore()
-        for node in model.nodes {
+        for node in model.nodes where !node.isLaterCall {
             for spec in node.layer.weights(for: node.inputSpecs) {
                 store.tensors["\(node.name)/\(spec.name)"] = weight(layer: node.name, spec, seed: seed)
             }
@@ -103,7 +103,7 @@ public struct WeightStore: Sendable {
     /// Checked as `validate` says.
     public func resolved(for model: Model, source: String) throws -> WeightStore {
         var wanted: [(key: String, spec: WeightSpec, node: Node)] = []
-        for node in model.nodes {
+        for node in model.nodes where !node.isLaterCall {
             for spec in node.layer.weights(for: node.inputSpecs) { wanted.append(("\(node.name)/\(spec.name)", spec, node)) }
         }
         var claimedBy: [String: String] = [:]

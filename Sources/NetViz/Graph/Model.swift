@@ -13,7 +13,12 @@ public struct Node: Sendable {
     /// Outputs after the first (an LSTM's states, ONNX's Split); empty for most layers.
     public let extraOutputs: [TensorSpec]
     /// The layer itself, looking through wrappers such as a frozen layer: what lint, cost grouping and kernels read.
-    public var baseLayer: any Layer { (layer as? any WrappingLayer)?.base ?? layer }
+    public var baseLayer: any Layer {
+        var current = layer
+        // A later call of a frozen layer wraps a wrapper; every level is bounded by how the importer builds them.
+        while let wrapper = current as? any WrappingLayer { current = wrapper.base }
+        return current
+    }
 
     /// The Keras class; a nested model, keras.ops node or imported unknown class names its own.
     /// Stored, because reports and lint read it for every node.

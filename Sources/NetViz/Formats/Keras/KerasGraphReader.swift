@@ -87,95 +87,113 @@ struct KerasGraphReader {
     }
 
     /// `input_layers` / `output_layers`: one `[name, 0, 0]` or a list of them.
-    func endpoints(_ json: JSON?, _ key: String) throws -> [String] {
+    func endpoints(_ json: JSON?, _ key: String) throws -> [TensorReference] {
         guard let list = json?.arrayValue, !list.isEmpty else { throw NetVizError.graph("\(key) is missing or empty") }
-        if list.count == 3, list[0].stringValue != nil, let name = Self.reference(json ?? .null) { return [name] }
-        return try list.map {
-            guard let name = Self.reference($0) else { throw NetVizError.graph("\(key) holds \($0.kind), not [layer, 0, 0]") }
-            return name
+        func endpoint(_ value: JSON) throws -> TensorReference {
+            guard let name = Self.reference(value) else { throw NetVizError.graph("\(key) holds \(value.kind), not [layer, node, tensor]") }
+            var node: Int64 = 0
+            if let list = value.arrayValue, list.count == 3, case .int(let index) = list[1] { node = index }
+            guard node >= 0, node < Int64(maxCalls) else { throw NetVizError.graph("\(key) names call \(node) of '\(name)'") }
+            return TensorReference(layer: name, call: Int(node))
         }
+        if list.count == 3, list[0].stringValue != nil, let json { return [try endpoint(json)] }
+        return try list.map(endpoint)
     }
 
-    /// One call's inputs: the tensors among `args` (also inside one level of list) and the numeric constants.
+
+    /// A tensor a call reads: the layer that made it and which of that layer's calls (Keras's node index).
+    struct TensorReference {
+        let layer: String
+        let call: Int
+    }
+
+    /// One call of a layer: its tensor inputs (among `args`, also inside one level of list), its numeric constants,
+    /// and their order.
+    struct CallArguments {
+        var inputs: [TensorReference] = []
+        var constants: [Double] = []
+        var order: [ElementwiseOperand] = []
+    }
+
+    /// Every call of a layer, one per entry of its `inbound_nodes` (a shared layer has several).
     /// `firstCall`: the node index of a layer's first call in this model when it is not 0 (Keras 2 numbers the calls
     /// of a sub-model built on its own Input from 1, its node 0 being that Input's).
-    func callArguments(
-        _ layer: KerasLayerConfig, firstCall: [String: Int64] = [:]
-    ) throws -> (inputs: [String], constants: [Double], order: [ElementwiseOperand]) {
+    func callArguments(_ layer: KerasLayerConfig, firstCall: [String: Int64] = [:]) throws -> [CallArguments] {
         guard let nodes = layer.entry["inbound_nodes"]?.arrayValue else {
             throw NetVizError.layer(name: layer.name, className: layer.className, message: "has no inbound_nodes")
         }
-        guard nodes.count == 1 else {
-            let message = nodes.isEmpty
-                ? "is never called (no inbound_nodes)"
-                : "is called \(nodes.count) times (a shared layer); netviz reads layers called once"
-            throw NetVizError.layer(name: layer.name, className: layer.className, message: message)
+        guard !nodes.isEmpty else {
+            throw NetVizError.layer(name: layer.name, className: layer.className, message: "is never called (no inbound_nodes)")
         }
-        var inputs: [String] = []
-        var constants: [Double] = []
-        var order: [ElementwiseOperand] = []
+        guard nodes.count <= maxCalls else {
+            throw NetVizError.layer(name: layer.name, className: layer.className, message: "is called \(nodes.count) times; netviz reads up to \(maxCalls)")
+        }
+        return try nodes.map { try self.call($0, of: layer, firstCall: firstCall) }
+    }
+
+    /// The most calls netviz reads of one layer (each call is a node).
+    var maxCalls: Int { 10_000 }
+
+    func call(_ node: JSON, of layer: KerasLayerConfig, firstCall: [String: Int64]) throws -> CallArguments {
+        var arguments = CallArguments()
+        func reference(_ name: String, node: Int64, tensor: Int64, keras2: Bool = false) throws {
+            let call = keras2 ? node - firstCall[name, default: 0] : node
+            guard tensor == 0, call >= 0, call < Int64(maxCalls) else {
+                throw NetVizError.layer(
+                    name: layer.name, className: layer.className,
+                    message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads the first output of a layer's calls")
+            }
+            arguments.order.append(.input(arguments.inputs.count))
+            arguments.inputs.append(TensorReference(layer: name, call: Int(call)))
+        }
         // Keras 2 (tf_keras): a node is a list of `[layer, node_index, tensor_index, kwargs]`.
-        if let keras2Node = nodes[0].arrayValue {
+        if let keras2Node = node.arrayValue {
             for item in keras2Node {
-                guard let reference = item.arrayValue, reference.count == 3 || reference.count == 4,
-                    let name = reference[0].stringValue
+                guard let entry = item.arrayValue, entry.count == 3 || entry.count == 4, let name = entry[0].stringValue
                 else {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
                         message: "an inbound_nodes entry is \(item.kind), not [layer, node_index, tensor_index, kwargs]")
                 }
-                guard case .int(let node) = reference[1], case .int(let tensor) = reference[2] else {
+                guard case .int(let index) = entry[1], case .int(let tensor) = entry[2] else {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
                         message: "its reference to '\(name)' has node and tensor indices that are not integers")
                 }
-                if node != firstCall[name, default: 0] || tensor != 0 {
-                    throw NetVizError.layer(
-                        name: layer.name, className: layer.className,
-                        message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
-                }
-                order.append(.input(inputs.count))
-                inputs.append(name)
+                try reference(name, node: index, tensor: tensor, keras2: true)
             }
-            return (inputs, constants, order)
+            return arguments
         }
-        guard nodes[0].objectValue != nil else {
+        guard node.objectValue != nil else {
             throw NetVizError.layer(
                 name: layer.name, className: layer.className,
-                message: "its inbound node is \(nodes[0].kind), not a Keras 3 call ({args, kwargs}) or a Keras 2 list")
+                message: "its inbound node is \(node.kind), not a Keras 3 call ({args, kwargs}) or a Keras 2 list")
         }
-        let args = nodes[0]["args"]?.arrayValue ?? []
         func take(_ value: JSON) throws {
             if let name = Self.reference(value), value.objectValue != nil {
-                guard let (node, tensor) = Self.historyIndices(value) else {
+                guard let (index, tensor) = Self.historyIndices(value) else {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
                         message: "its reference to '\(name)' has a keras_history whose indices are not integers")
                 }
-                if node != 0 || tensor != 0 {
-                    throw NetVizError.layer(
-                        name: layer.name, className: layer.className,
-                        message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads single-output layers called once")
-                }
-                order.append(.input(inputs.count))
-                inputs.append(name)
+                try reference(name, node: index, tensor: tensor)
             } else if let number = value.doubleValue {
-                constants.append(number)
-                order.append(.constant(number))
+                arguments.constants.append(number)
+                arguments.order.append(.constant(number))
             }
         }
-        for arg in args {
+        for arg in node["args"]?.arrayValue ?? [] {
             if let list = arg.arrayValue { for item in list { try take(item) } } else { try take(arg) }
         }
         // An unknown class (under --allow-unknown) may take tensors as keyword arguments (`mask=`, `y=`): they are
         // its inputs too, or the layers feeding only them would fall out of the graph while still named in warnings.
-        if !isKnown(layer), let kwargs = nodes[0]["kwargs"]?.objectValue {
+        if !isKnown(layer), let kwargs = node["kwargs"]?.objectValue {
             for key in kwargs.keys.sorted() {
                 let values = kwargs[key]?.arrayValue ?? [kwargs[key] ?? .null]
                 for value in values where Self.reference(value) != nil && value.objectValue != nil { try take(value) }
             }
         }
-        return (inputs, constants, order)
+        return arguments
     }
 
     mutating func functional(_ config: [String: JSON], depth: Int) throws -> Model {
@@ -188,50 +206,80 @@ struct KerasGraphReader {
                 throw NetVizError.graph("layer name '\(layer.name)' is used twice; layer names must be unique")
             }
         }
-        // Inbound references, checked before anything is built.
-        var arguments: [(inputs: [Int], constants: [Double], order: [ElementwiseOperand])] = []
-        arguments.reserveCapacity(layers.count)
+        // Every call of every layer (a shared layer has several), with its inbound references, checked before
+        // anything is built.
         var firstCall: [String: Int64] = [:]
         for layer in layers where Self.startsFromItsOwnInput(layer) { firstCall[layer.name] = 1 }
-        for layer in layers {
-            if layer.className == "InputLayer" { arguments.append(([], [], [])); continue }
-            let (names, constants, operandOrder) = try callArguments(layer, firstCall: firstCall)
-            let inputs = try names.map { name in
-                guard let index = indexOf[name] else {
+        var calls: [(layer: Int, index: Int, arguments: CallArguments)] = []
+        var callsOf = [[Int]](repeating: [], count: layers.count)
+        for (i, layer) in layers.enumerated() {
+            let arguments = layer.className == "InputLayer" ? [CallArguments()] : try callArguments(layer, firstCall: firstCall)
+            for (k, argument) in arguments.enumerated() {
+                callsOf[i].append(calls.count)
+                calls.append((i, k, argument))
+            }
+            try countLayers(arguments.count - 1)
+        }
+        var sources: [[Int]] = []
+        sources.reserveCapacity(calls.count)
+        for call in calls {
+            let layer = layers[call.layer]
+            var inputs = try call.arguments.inputs.map { reference in
+                guard let index = indexOf[reference.layer] else {
                     throw NetVizError.layer(
                         name: layer.name, className: layer.className,
-                        message: "its input '\(name)' is not a layer of the model (a dangling inbound_nodes reference)")
+                        message: "its input '\(reference.layer)' is not a layer of the model (a dangling inbound_nodes reference)")
                 }
-                return index
+                guard reference.call < callsOf[index].count else {
+                    throw NetVizError.layer(
+                        name: layer.name, className: layer.className,
+                        message: "reads call \(reference.call) of '\(reference.layer)', which is called \(callsOf[index].count) time(s)")
+                }
+                return callsOf[index][reference.call]
             }
-            guard !inputs.isEmpty else {
+            guard layer.className == "InputLayer" || !inputs.isEmpty else {
                 throw NetVizError.layer(name: layer.name, className: layer.className, message: "is called on no tensor")
             }
-            arguments.append((inputs, constants, operandOrder))
+            // A later call comes after the one before it, as Keras made them, so the first call builds the layer.
+            if call.index > 0 { inputs.append(callsOf[call.layer][call.index - 1]) }
+            sources.append(inputs)
         }
         try rejectUnknown(layers)
-        let order = try topologicalOrder(layers, arguments.map(\.inputs))
-        var tensors = [SymbolicTensor?](repeating: nil, count: layers.count)
+        let order = try topologicalOrder(calls.map { layers[$0.layer].name }, sources)
+        var tensors = [SymbolicTensor?](repeating: nil, count: calls.count)
+        var built = [(any Layer)?](repeating: nil, count: layers.count)
         for index in order {
-            let layer = layers[index]
+            let call = calls[index], layer = layers[call.layer]
             do {
                 if layer.className == "InputLayer" {
                     tensors[index] = try input(layer)
                     continue
                 }
-                let inputs = arguments[index].inputs.compactMap { tensors[$0] }
-                let made = try self.layer(
-                    layer, inputs: inputs.count, constants: arguments[index].constants,
-                    operands: arguments[index].order, depth: depth)
-                tensors[index] = try made.callAsFunction(inputs)
+                let inputs = call.arguments.inputs.indices.compactMap { tensors[sources[index][$0]] }
+                if call.index == 0 {
+                    let made = try self.layer(
+                        layer, inputs: inputs.count, constants: call.arguments.constants, operands: call.arguments.order,
+                        depth: depth)
+                    built[call.layer] = made
+                    tensors[index] = try made.callAsFunction(inputs)
+                } else if let made = built[call.layer] {
+                    let later: any Layer = type(of: made).arity == .atLeastTwo
+                        ? LaterCall<SeveralInputs>(made, firstCallName: layer.name, callIndex: call.index)
+                        : LaterCall<OneInput>(made, firstCallName: layer.name, callIndex: call.index)
+                    tensors[index] = try later.callAsFunction(inputs)
+                }
             } catch let problem as LayerProblem {
                 throw NetVizError.layer(name: layer.name, className: layer.className, message: problem.message)
             }
         }
         func endpointTensors(_ key: String) throws -> [SymbolicTensor] {
-            try endpoints(config[key], key).map { name in
-                guard let index = indexOf[name], let tensor = tensors[index] else {
-                    throw NetVizError.graph("\(key) names '\(name)', which is not a layer of the model")
+            try endpoints(config[key], key).map { reference in
+                // A sub-model built on its own Input numbers its calls here from 1 (its node 0 is that Input's).
+                let call = max(reference.call - Int(firstCall[reference.layer, default: 0]), 0)
+                guard let index = indexOf[reference.layer], call < callsOf[index].count,
+                    let tensor = tensors[callsOf[index][call]]
+                else {
+                    throw NetVizError.graph("\(key) names '\(reference.layer)', which is not a layer of the model")
                 }
                 return tensor
             }
@@ -308,14 +356,14 @@ struct KerasGraphReader {
     }
 
     /// Kahn's algorithm, taking the earliest ready layer in config order (so a topological config keeps its order).
-    func topologicalOrder(_ layers: [KerasLayerConfig], _ inputs: [[Int]]) throws -> [Int] {
+    func topologicalOrder(_ names: [String], _ inputs: [[Int]]) throws -> [Int] {
         var pending = inputs.map(\.count)
-        var consumers = [[Int]](repeating: [], count: layers.count)
+        var consumers = [[Int]](repeating: [], count: names.count)
         for (i, sources) in inputs.enumerated() { for s in sources { consumers[s].append(i) } }
         var ready = Heap<Int>()
-        for i in layers.indices where pending[i] == 0 { ready.insert(i) }
+        for i in names.indices where pending[i] == 0 { ready.insert(i) }
         var order: [Int] = []
-        order.reserveCapacity(layers.count)
+        order.reserveCapacity(names.count)
         while let i = ready.popMin() {
             order.append(i)
             for c in consumers[i] {
@@ -323,8 +371,9 @@ struct KerasGraphReader {
                 if pending[c] == 0 { ready.insert(c) }
             }
         }
-        if order.count < layers.count {
-            let stuck = layers.indices.filter { pending[$0] > 0 }.prefix(5).map { "'\(layers[$0].name)'" }
+        if order.count < names.count {
+            var seen: Set<String> = []
+            let stuck = names.indices.filter { pending[$0] > 0 && seen.insert(names[$0]).inserted }.prefix(5).map { "'\(names[$0])'" }
             throw NetVizError.graph(
                 "the layers \(stuck.joined(separator: ", ")) wait on each other: the inbound_nodes form a cycle")
         }

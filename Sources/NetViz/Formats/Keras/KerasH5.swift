@@ -83,7 +83,7 @@ enum KerasH5 {
     static func weights(_ file: borrowing HDF5File, for model: Model) throws -> WeightStore {
         let root = file.exists("model_weights") ? "model_weights" : ""
         var store = WeightStore()
-        for node in model.nodes {
+        for node in model.nodes where !node.isLaterCall {
             let specs = node.layer.weights(for: node.inputSpecs)
             guard !specs.isEmpty else { continue }
             let group = root.isEmpty ? node.name : root + "/" + node.name
@@ -140,7 +140,7 @@ enum KerasH5 {
     ) throws {
         guard depth <= 16 else { throw HDF5File.Failure(message: "sub-models nested deeper than 16 levels") }
         let keys = try layerKeys(file, model: model, container: container)
-        for node in model.nodes {
+        for node in model.nodes where !node.isLaterCall {
             let specs = node.layer.weights(for: node.inputSpecs)
             guard !specs.isEmpty else { continue }
             let where_ = "layer '\(prefix)\(node.name)' (\(node.className))"
@@ -179,7 +179,7 @@ enum KerasH5 {
             }
         }
         var used: [String: Int] = [:]
-        for node in model.nodes {
+        for node in model.nodes where !node.isLaterCall {
             let base = snakeCase(node.className.replacingOccurrences(of: ", unknown", with: ""))
             let n = used[base, default: 0]
             used[base] = n + 1
