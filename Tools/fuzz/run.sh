@@ -67,7 +67,10 @@ PY
             # The first frame outside the sanitizer runtime and libc says whose the bug is.
             frame=$(NETVIZ_FUZZ_TARGET=h5 timeout 60 "$bin" "$crash" 2>&1 | grep -E '^ +#[0-9]+ ' \
                 | grep -v -E 'compiler-rt|libclang_rt|sysdeps|libc\.so' | head -1 || true)
-            if grep -q libhdf5 <<<"$frame"; then echo "libhdf5's: $crash"; else echo "NETVIZ'S: $crash: $frame"; ours=1; fi
+            # A leak found in fork mode may come from the inputs before it in the same job: alone it may not recur.
+            if [ -z "$frame" ]; then echo "not reproduced alone: $crash"
+            elif grep -q libhdf5 <<<"$frame"; then echo "libhdf5's: $crash"
+            else echo "NETVIZ'S: $crash: $frame"; ours=1; fi
         done
         [ "$ours" = 0 ] || exit 1
     fi
