@@ -326,6 +326,18 @@ def case_ops():
     return keras.Model(x, [sm, mask, total, ops.max(sq, axis=-1)], name="ops")
 
 
+def case_siamese():
+    inp = keras.Input((6,), name="e_in")
+    encoder = keras.Model(inp, L.Dense(4, activation="relu", name="e_dense")(inp), name="encoder")
+    a, b = keras.Input((6,), name="a"), keras.Input((6,), name="b")
+    ea, eb = encoder(a), encoder(b)
+    shared = L.Dense(3, activation="tanh", name="shared")
+    sa, sb = shared(ea), shared(eb)
+    again = shared(L.Dense(4, name="back")(sa))
+    diff = L.Subtract(name="diff")([sa, sb])
+    return keras.Model([a, b], [diff, again, eb], name="siamese")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -455,6 +467,9 @@ CASES = {
     "imported_ops": (case_ops, ["dense"], "F32",
                      "keras.ops nodes: tanh, mean, relu, not_equal, any, cast, sqrt, abs, transpose, reshape, expand_dims, "
                      "squeeze, softmax, sum, max, with constants"),
+    "imported_siamese": (case_siamese, [], "F32",
+                         "a siamese model: a Functional encoder called on two inputs, a Dense called three times (once on "
+                         "its own output's path), outputs from later calls"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
@@ -490,7 +505,8 @@ def main():
         assert len(feed) == len(model.inputs)
         names = [n.split("/")[0] for n in model.output_names] if hasattr(model, "output_names") else []
         outputs = [o for o in (model.outputs)]
-        out_layers = [o._keras_history[0].name for o in outputs]
+        # A later call of a shared layer is recorded as netviz names it: `shared[2]` (Keras's node index).
+        out_layers = [h[0].name if h[1] == 0 else f"{h[0].name}[{h[1]}]" for h in (o._keras_history for o in outputs)]
         record = list(dict.fromkeys(out_layers + extra))
         # Outputs by their tensors (a keras.ops node is an operation, not a layer get_layer finds), extras by layer.
         by_name = dict(zip(out_layers, outputs))
@@ -536,6 +552,7 @@ def main():
             "note": manifest_note,
             "max_abs_output": float(max(np.abs(v).max() for v in expected.values())),
             "layer_params": {l.name: int(l.count_params()) for l in model.layers} if name != "imported_ops" else None,
+            "layer_calls": {l.name: len(l._inbound_nodes) for l in model.layers},
             "layer_output_shapes": {l.name: [None if d is None else int(d) for d in l.output.shape] for l in model.layers},
         }
         print(f"{name}: {model.count_params()} params, recorded {', '.join(record)}")

@@ -49,6 +49,10 @@ public struct ModelStatistics: Sendable {
     public let trainableParamBytes: Int64
     public var nonTrainableParamBytes: Int64 { totalParamBytes - trainableParamBytes }
     public let warnings: [String]
+    /// Shared layers (Keras shows a layer once however often it is called): the node of each layer's first call ->
+    /// the nodes of its later calls, and the set of those later nodes. Empty for most models.
+    public let laterCallsOf: [Int: [Int]]
+    let laterCallNodes: Set<Int>
     /// Stored weight bytes by element type (`int8`, `float16`, ...), largest first; empty unless some layer stores
     /// typed weights (a `.tflite` file), which is also when reports show a "Weight bytes" column.
     public let weightBytesByType: [TypedBytes]
@@ -94,8 +98,35 @@ public struct ModelStatistics: Sendable {
         }
         weightBytesByType = byType.values.sorted { ($1.bytes, $0.type) < ($0.bytes, $1.type) }
         warnings = Lint.warnings(for: model)
+        var later: [Int: [Int]] = [:]
+        var laterNodes: Set<Int> = []
+        if model.nodes.contains(where: \.isLaterCall) {
+            var byName: [String: Int] = [:]
+            for node in model.nodes where !node.isLaterCall { byName[node.name] = node.index }
+            for node in model.nodes where node.isLaterCall {
+                guard let first = byName[node.weightOwner] else { continue }
+                later[first, default: []].append(node.index)
+                laterNodes.insert(node.index)
+            }
+        }
+        laterCallsOf = later
+        laterCallNodes = laterNodes
     }
 
     /// Every weight netviz creates is float32, as under Keras's default dtype policy.
     public static let bytesPerParam: Int64 = 4
+}
+
+extension ModelStatistics {
+    /// Whether node `index` is a row of the summary: every node but the later calls of a shared layer.
+    public func isRow(_ index: Int) -> Bool { laterCallNodes.isEmpty || !laterCallNodes.contains(index) }
+
+    /// The nodes a row stands for: the node and, for a shared layer, its later calls.
+    public func calls(ofRow index: Int) -> [Int] { [index] + (laterCallsOf[index] ?? []) }
+
+    /// A row's MACs: the sum over the layer's calls.
+    public func rowMACs(_ index: Int) -> Int64 { calls(ofRow: index).reduce(0) { $0 &+ layers[$1].macs } }
+
+    /// A row's activation bytes: every call's output.
+    public func rowActivationBytes(_ index: Int) -> Int64 { calls(ofRow: index).reduce(0) { $0 &+ layers[$1].activationBytes } }
 }

@@ -37,7 +37,11 @@ public struct Node: Sendable {
         self.output = output
         self.extraOutputs = extraOutputs
         className = (layer as? any InstanceClassName)?.instanceClassName ?? type(of: layer).className
+        isLaterCall = layer is any SharedLayerCall
     }
+
+    /// Whether this node is a second or later call of a shared layer (its weights belong to the first call).
+    public let isLaterCall: Bool
 
     /// Every output, the first one first.
     public var outputs: [TensorSpec] { [output] + extraOutputs }

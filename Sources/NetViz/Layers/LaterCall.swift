@@ -45,6 +45,4 @@ public protocol SharedLayerCall {
 extension Node {
     /// The name the node's weights are stored under: its own, or its layer's first call's.
     public var weightOwner: String { (layer as? any SharedLayerCall)?.firstCallName ?? name }
-    /// Whether this node is a second or later call of a shared layer (its weights belong to the first call).
-    public var isLaterCall: Bool { layer is any SharedLayerCall }
 }

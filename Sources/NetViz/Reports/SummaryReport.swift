@@ -83,21 +83,31 @@ public enum SummaryReport {
         let layer = stats.layers[index]
         switch column {
         case .layer: return "\(node.name) (\(node.className))"
-        case .shape: return node.output.description
+        case .shape: return shape(index, stats)
         case .params: return NumberFormat.grouped(layer.params)
-        case .macs: return NumberFormat.grouped(layer.macs)
-        case .memory: return NumberFormat.memory(bytes: layer.activationBytes)
-        case .connected: return connections(node, in: stats.model)
+        case .macs: return NumberFormat.grouped(stats.rowMACs(index))
+        case .memory: return NumberFormat.memory(bytes: stats.rowActivationBytes(index))
+        case .connected: return stats.calls(ofRow: index).map { connections(stats.model.nodes[$0], in: stats.model) }.joined(separator: ", ")
         case .trainable: return layer.weights.isEmpty ? "-" : (layer.trainableParams > 0 ? "Y" : "N")
         case .weightBytes: return layer.weightBytes.map(NumberFormat.grouped) ?? "-"
         }
     }
 
-    /// Keras's "Connected to": `name[node][tensor]` for each inbound tensor, or `-`.
+    /// A row's output shape: a shared layer's calls may differ (Keras then prints `multiple`).
+    static func shape(_ index: Int, _ stats: ModelStatistics) -> String {
+        let outputs = stats.calls(ofRow: index).map { stats.model.nodes[$0].output }
+        return outputs.allSatisfy { $0 == outputs[0] } ? outputs[0].description : "multiple"
+    }
+
+    /// Keras's "Connected to": `name[node][tensor]` for each inbound tensor, or `-`; a shared layer's later call is
+    /// its layer's name with the call's node index (`encoder[1][0]`).
     static func connections(_ node: Node, in model: Model) -> String {
         node.inbound.isEmpty
-            ? "-" : node.inbound.indices.map { "\(model.nodes[node.inbound[$0]].name)[0][\(node.port(ofInput: $0))]" }
-                .joined(separator: ", ")
+            ? "-" : node.inbound.indices.map { position in
+                let source = model.nodes[node.inbound[position]]
+                let call = (source.layer as? any SharedLayerCall)
+                return "\(call?.firstCallName ?? source.name)[\(call?.callIndex ?? 0)][\(node.port(ofInput: position))]"
+            }.joined(separator: ", ")
     }
 
     /// The lines under the table: Keras's three totals, then MACs and activation memory.
@@ -130,7 +140,7 @@ public enum SummaryReport {
         let columns = options.resolvedColumns(for: stats.model)
         var table = TextTable(
             columns: columns.map { TextTable.Column($0.title, $0.alignment, weight: $0.weight) })
-        table.rows = stats.model.nodes.indices.map { i in columns.map { cell($0, i, stats) } }
+        table.rows = stats.model.nodes.indices.filter(stats.isRow).map { i in columns.map { cell($0, i, stats) } }
         var out = "Model: \"\(UntrustedText.terminal(stats.model.name))\"\n"
         out += try table.render(lineLength: options.lineLength, ascii: options.ascii) + "\n"
         out += footer(stats).map { " " + $0 + "\n" }.joined()
@@ -153,7 +163,7 @@ public enum SummaryReport {
                 case .left: "---"
                 }
             }.joined(separator: "|") + "|")
-        for i in stats.model.nodes.indices { lines.append(row(columns.map { cell($0, i, stats) })) }
+        for i in stats.model.nodes.indices where stats.isRow(i) { lines.append(row(columns.map { cell($0, i, stats) })) }
         lines.append("")
         lines += footer(stats).map { "- " + $0 }
         if !stats.warnings.isEmpty {
@@ -169,11 +179,12 @@ public enum SummaryReport {
             "name,type,output_shape,params,trainable_params,non_trainable_params,macs,activation_bytes,inbound"
                 + (stored ? ",weight_bytes" : "")
         ]
-        for (node, layer) in zip(stats.model.nodes, stats.layers) {
+        for (node, layer) in zip(stats.model.nodes, stats.layers) where stats.isRow(node.index) {
+            let inbound = stats.calls(ofRow: node.index).flatMap { stats.model.nodes[$0].inbound }
             let cells = [
-                node.name, node.className, node.output.description, String(layer.params),
-                String(layer.trainableParams), String(layer.nonTrainableParams), String(layer.macs),
-                String(layer.activationBytes), node.inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
+                node.name, node.className, shape(node.index, stats), String(layer.params),
+                String(layer.trainableParams), String(layer.nonTrainableParams), String(stats.rowMACs(node.index)),
+                String(stats.rowActivationBytes(node.index)), inbound.map { stats.model.nodes[$0].name }.joined(separator: " "),
             ] + (stored ? [layer.weightBytes.map { String($0) } ?? ""] : [])
             lines.append(cells.map(UntrustedText.csv).joined(separator: ","))
         }
@@ -182,7 +193,7 @@ public enum SummaryReport {
 
     /// The JSON other tools rely on; keys exactly as documented in Docs/cli.md.
     public static func json(_ stats: ModelStatistics) -> OrderedJSON {
-        .object(jsonHeader(stats) + [("layers", .array(stats.model.nodes.indices.map { jsonLayer($0, stats) }))])
+        .object(jsonHeader(stats) + [("layers", .array(stats.model.nodes.indices.filter(stats.isRow).map { jsonLayer($0, stats) }))])
     }
 
     /// `json(stats).rendered()`, byte for byte, as one string.
@@ -220,9 +231,15 @@ public enum SummaryReport {
             // Read in place: copying each Node and its statistics out of the arrays costs a dozen retains a layer.
             try stats.model.nodes.withUnsafeBufferPointer { nodes in
                 try stats.layers.withUnsafeBufferPointer { layers in
-                    for index in nodes.indices {
-                        out.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
-                        writeLayer(index, nodes, layers, to: &out)
+                    var first = true
+                    for index in nodes.indices where stats.isRow(index) {
+                        out.append(contentsOf: (first ? "\n    " : ",\n    ").utf8)
+                        first = false
+                        // A shared layer's row: its calls' MACs and inputs (nil: the node's own, the hot path).
+                        let later = stats.laterCallsOf[index]
+                        writeLayer(
+                            index, nodes, layers, macs: later == nil ? nil : stats.rowMACs(index),
+                            laterInbound: later.map { $0.flatMap { nodes[$0].inbound } } ?? [], to: &out)
                         try flush()
                     }
                 }
@@ -236,7 +253,7 @@ public enum SummaryReport {
     /// `jsonLayer(index, stats).write(to:indent: 2)` without building the value first (the hot loop at 1M layers).
     static func writeLayer(
         _ index: Int, _ nodes: UnsafeBufferPointer<Node>, _ layers: UnsafeBufferPointer<LayerStatistics>,
-        to out: inout [UInt8]
+        macs: Int64? = nil, laterInbound: [Int] = [], to out: inout [UInt8]
     ) {
         func key(_ name: StaticString) {
             out.append(contentsOf: "\n      \"".utf8)
@@ -261,11 +278,11 @@ public enum SummaryReport {
         key("params"); int(layers[index].params); out.append(UInt8(ascii: ","))
         key("trainable_params"); int(layers[index].trainableParams); out.append(UInt8(ascii: ","))
         key("non_trainable_params"); int(layers[index].nonTrainableParams); out.append(UInt8(ascii: ","))
-        key("macs"); int(layers[index].macs); out.append(UInt8(ascii: ","))
+        key("macs"); int(macs ?? layers[index].macs); out.append(UInt8(ascii: ","))
         key("inbound")
-        if nodes[index].inbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+        if nodes[index].inbound.isEmpty && laterInbound.isEmpty { out.append(contentsOf: "[]".utf8) } else {
             out.append(UInt8(ascii: "["))
-            for (i, source) in nodes[index].inbound.enumerated() {
+            for (i, source) in (nodes[index].inbound + laterInbound).enumerated() {
                 if i > 0 { out.append(contentsOf: ", ".utf8) }
                 OrderedJSON.quote(nodes[source].name, into: &out)
             }
@@ -321,8 +338,8 @@ public enum SummaryReport {
             ("params", .int(layer.params)),
             ("trainable_params", .int(layer.trainableParams)),
             ("non_trainable_params", .int(layer.nonTrainableParams)),
-            ("macs", .int(layer.macs)),
-            ("inbound", .array(node.inbound.map { .string(stats.model.nodes[$0].name) })),
+            ("macs", .int(stats.rowMACs(index))),
+            ("inbound", .array(stats.calls(ofRow: index).flatMap { stats.model.nodes[$0].inbound }.map { .string(stats.model.nodes[$0].name) })),
         ] + (layer.weightBytes.map { bytes in
             let stored = node.layer as? any StoredWeightTypes
             return [("weight_bytes", .int(bytes)), ("weights", .array((stored?.storedWeights ?? []).map(\.json)))]
