@@ -10,6 +10,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .customLong("allow-unknown"), help: "Import unknown Keras classes as shape-preserving with 0 params and MACs.")
     var allowUnknown = false
 
+    @Flag(name: .customLong("show-constants"), help: "ONNX files: list Constant nodes and shape arithmetic as rows (evaluated and hidden by default).")
+    var showConstants = false
+
     @OptionGroup var zoo: ZooOptionGroup
 
     var modelSource: ModelSource { ModelSource(model) }
@@ -17,7 +20,9 @@ struct ModelOptions: ParsableArguments {
     /// The model: from the zoo, or read from a file.
     /// `expandNested` lists nested models' layers after their row (`--expand-nested`).
     func load(expandNested: Bool = false, indentNested: Bool = true) throws -> Model {
-        try Self.load(modelSource, zoo: zoo.zooOptions(), allowUnknown: allowUnknown, expandNested: expandNested, indentNested: indentNested)
+        try Self.load(
+            modelSource, zoo: zoo.zooOptions(), allowUnknown: allowUnknown, showConstants: showConstants, expandNested: expandNested,
+            indentNested: indentNested)
     }
 
     /// The model's counts, with the file named in any error found while counting.
@@ -27,11 +32,12 @@ struct ModelOptions: ParsableArguments {
     }
 
     static func load(
-        _ source: ModelSource, zoo: ZooOptions, allowUnknown: Bool = false, expandNested: Bool = false,
-        indentNested: Bool = true
+        _ source: ModelSource, zoo: ZooOptions, allowUnknown: Bool = false, showConstants: Bool = false,
+        expandNested: Bool = false, indentNested: Bool = true
     ) throws -> Model {
         var options = ImportOptions()
         options.allowUnknown = allowUnknown
+        options.showConstants = showConstants
         let imported = try source.load(zoo: zoo, options: options)
         return expandNested ? imported.model.expandingNested(indent: indentNested) : imported.model
     }

@@ -81,6 +81,9 @@ public struct FileProbe: Sendable {
 public struct ImportOptions: Sendable {
     /// Import unknown classes as shape-preserving layers with 0 params and MACs (with a warning) instead of failing.
     public var allowUnknown = false
+    /// Keep the nodes whose values are known while reading (ONNX's Constant nodes and shape arithmetic) as rows;
+    /// by default they are evaluated and left out, as their consumers read them as constants.
+    public var showConstants = false
     /// The largest config read, in bytes (a `.json` file or `config.json` inside a `.keras` archive).
     public var maxConfigBytes = 16 << 20
     /// The most layers a model (with its nested models) may have.

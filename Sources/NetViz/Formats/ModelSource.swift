@@ -36,6 +36,9 @@ public enum ModelSource: Sendable, Equatable {
             if options.allowUnknown {
                 throw NetVizError.invalidSetting(name: "allow_unknown", message: "applies only to model files")
             }
+            if options.showConstants {
+                throw NetVizError.invalidSetting(name: "show_constants", message: "applies only to ONNX files")
+            }
             return ImportedModel(model: try Zoo.build(name, zoo))
         case .file(let path):
             if let option = zoo.givenInOrder.first {

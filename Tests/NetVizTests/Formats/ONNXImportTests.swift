@@ -122,6 +122,23 @@ import Testing
         #expect(!plot.stdout.contains("features.0.0.weight"))
     }
 
+    /// `--show-constants`: the evaluated nodes (Constant, shape arithmetic) come back as rows; the counts do not change,
+    /// and verify still runs (their kernels give the values read from the file).
+    @Test func showConstantsKeepsEveryNode() throws {
+        var options = ImportOptions()
+        options.showConstants = true
+        let path = Fixtures.url("onnx/transformer_encoder.classic.onnx").path
+        let shown = try ModelStatistics(ModelFormats.load(path: path, options: options).model)
+        let hidden = try ModelStatistics(ModelFormats.load(path: path).model)
+        // Every one of the file's 155 nodes, plus the input.
+        #expect(shown.model.nodes.count == 156 && hidden.model.nodes.count == 79)
+        #expect(shown.model.nodes.contains { $0.className == "Shape" } && shown.model.nodes.contains { $0.className == "Constant" })
+        #expect(shown.totalParams == hidden.totalParams && shown.totalMACs == hidden.totalMACs)
+        let weights = try #require(try ModelFormats.weights(path: path, for: shown.model))
+        let input = try NumPyFile.read(path: Fixtures.url("onnx/transformer_encoder.input.npy").path)
+        #expect(try Verifier.verify(shown.model, weights: weights, inputs: [input], executor: Executor()).passed)
+    }
+
     /// `--depth`: rows grouped by PyTorch's module paths, each group the sum of its members, totals unchanged.
     @Test func depthGroupsByModulePath() throws {
         let model = try Self.load("mobilenet_v2_w025.classic.onnx")

@@ -97,6 +97,13 @@ struct ONNXGraphReader {
             if node.opType == "Constant", node.outputs.count == 1, case .tensor(var tensor)? = node.attribute("value") {
                 tensor.name = node.outputs[0]
                 sources[node.outputs[0]] = .initializer(tensor)
+                // Asked, it is also a row (0 params: its readers count it, as they count an initializer).
+                if options.showConstants, let value = try? ONNXOps.constantValue(tensor) {
+                    let layer = ONNXOperator(
+                        name: nodeName, node: Self.withoutGraphs(node), slots: [], outputs: [value.spec], weightSpecs: [],
+                        macCount: 0, activationMACs: 0, group: nil, folded: [value])
+                    described.append(NodeDescription(name: uniqueName(nodeName, fallback: "Constant"), layer: layer, inputs: [], outputs: [value.spec]))
+                }
                 continue
             }
             var values: [ONNXValue?] = []
@@ -162,6 +169,15 @@ struct ONNXGraphReader {
             // Values known now (shape arithmetic, Constant nodes) are not rows: their consumers read them as constants.
             if outputs.allSatisfy({ $0.constant != nil }) {
                 for (port, output) in node.outputs.enumerated() where !output.isEmpty { sources[output] = .constant(outputs[port]) }
+                // Its consumers read the value as a constant; asked, the node is still a row (0 params, 0 MACs).
+                if options.showConstants {
+                    let layer = ONNXOperator(
+                        name: nodeName, node: Self.withoutGraphs(node), slots: slots, outputs: outputs.map(\.spec), weightSpecs: [],
+                        macCount: 0, activationMACs: 0, group: nil, folded: outputs)
+                    described.append(
+                        NodeDescription(name: uniqueName(nodeName, fallback: node.opType), layer: layer, inputs: inbound, outputs: outputs.map(\.spec)))
+                    guard described.count <= options.maxLayers else { throw fail("has more than \(options.maxLayers) nodes") }
+                }
                 continue
             }
             for (port, output) in node.outputs.enumerated() where !output.isEmpty {

@@ -46,6 +46,14 @@ private struct ONNXKernelRun {
     var outputShape: [Int] { op.outputs.first?.dims ?? [] }
 
     mutating func execute() throws -> [Tensor] {
+        if let folded = op.folded {
+            return try folded.map { value in
+                guard let values = value.constant, values.count == value.elementCount else {
+                    throw KernelError("its value was not kept while reading (\(value.elementCount) elements)")
+                }
+                return Tensor(unchecked: value.dims, data: values.map { Float($0) })
+            }
+        }
         let type = node.opType
         if let function = ONNXOps.unaryFunctions[type] {
             let x = try required(0)

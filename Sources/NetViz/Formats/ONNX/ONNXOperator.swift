@@ -28,6 +28,8 @@ struct ONNXOperator: Layer, InstanceClassName {
     /// The part of `macCount` that multiplies two activations (attention's Q·Kᵀ and A·V).
     let activationMACs: Int64
     let group: String?
+    /// The values of a node evaluated while reading, kept as a row under `--show-constants`: its kernel returns them.
+    var folded: [ONNXValue]? = nil
 
     var instanceClassName: String { unknown ? "\(node.opType), unknown" : node.opType }
     var activation: ActivationFunction? { nil }
