@@ -147,7 +147,9 @@ struct Runner {
                 say("| `netviz summary \(name)` | failed (cannot read it in this build) | | | | | | | |")
                 continue
             }
-            let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int).map { $0 >> 20 } ?? 0
+            // The file's own size (`.bench-models` may hold links to the exports).
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let size = ((try? FileManager.default.attributesOfItem(atPath: resolved)[.size]) as? Int).map { $0 >> 20 } ?? 0
             let peer = path.hasPrefix(".bench-models/") ? onnxTool.flatMap {
                 try? ProcessTiming.measure([$0, peerScript, "onnx-tool-summary", path], runs: peerRuns, warmups: 0)
             } : nil
