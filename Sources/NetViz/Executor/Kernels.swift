@@ -445,4 +445,24 @@ enum Kernels {
         shape[axis] += before
         return Tensor(unchecked: shape, data: out)
     }
+
+    // MARK: Reductions
+
+    /// Folds every element of `x` into its position with the `axes` reduced to size 1 (the keras.ops and ONNX
+    /// reductions: max, sum of squares, any, ...); a mean divides the result by the reduced count itself.
+    static func reduce(_ x: Tensor, axes: Set<Int>, start: Float, _ combine: (Float, Float) -> Float) -> Tensor {
+        let kept = x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] }
+        let strides = Tensor.strides(kept), inStrides = Tensor.strides(x.shape)
+        var out = [Float](repeating: start, count: kept.reduce(1, *))
+        for i in 0..<x.count {
+            var rest = i, target = 0
+            for axis in 0..<x.rank {
+                let coordinate = rest / inStrides[axis]
+                rest %= inStrides[axis]
+                if !axes.contains(axis) { target += coordinate * strides[axis] }
+            }
+            out[target] = combine(out[target], x.data[i])
+        }
+        return Tensor(unchecked: kept, data: out)
+    }
 }

@@ -140,37 +140,20 @@ extension KerasOp: Executable {
             return Tensor(unchecked: x.shape, data: x.data.map(f))
         case .reduce(let axes, _):
             let reduced = Set((axes ?? Array(1..<x.rank)).map { $0 < 0 ? $0 + x.rank : $0 })
-            let kept = x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
-            let strides = Tensor.strides(kept), inStrides = Tensor.strides(x.shape)
-            let start: Float = switch operation {
-            case "Max", "Amax": -.infinity
-            case "Min", "Amin": .infinity
-            case "Prod", "All": 1
-            default: 0
-            }
-            var out = [Float](repeating: start, count: kept.reduce(1, *))
-            for i in 0..<x.count {
-                var rest = i, target = 0
-                for axis in 0..<x.rank {
-                    let coordinate = rest / inStrides[axis]
-                    rest %= inStrides[axis]
-                    if !reduced.contains(axis) { target += coordinate * strides[axis] }
-                }
-                let v = x.data[i]
-                switch operation {
-                case "Max", "Amax": out[target] = max(out[target], v)
-                case "Min", "Amin": out[target] = min(out[target], v)
-                case "Prod": out[target] *= v
-                case "Any": out[target] = (out[target] != 0 || v != 0) ? 1 : 0
-                case "All": out[target] = (out[target] != 0 && v != 0) ? 1 : 0
-                default: out[target] += v
-                }
+            var out: Tensor
+            switch operation {
+            case "Max", "Amax": out = Kernels.reduce(x, axes: reduced, start: -.infinity) { max($0, $1) }
+            case "Min", "Amin": out = Kernels.reduce(x, axes: reduced, start: .infinity) { min($0, $1) }
+            case "Prod": out = Kernels.reduce(x, axes: reduced, start: 1) { $0 * $1 }
+            case "Any": out = Kernels.reduce(x, axes: reduced, start: 0) { ($0 != 0 || $1 != 0) ? 1 : 0 }
+            case "All": out = Kernels.reduce(x, axes: reduced, start: 1) { ($0 != 0 && $1 != 0) ? 1 : 0 }
+            default: out = Kernels.reduce(x, axes: reduced, start: 0) { $0 + $1 }
             }
             if operation == "Mean" {
                 let count = Float(reduced.map { x.shape[$0] }.reduce(1, *))
-                out = out.map { $0 / count }
+                out.data = out.data.map { $0 / count }
             }
-            return Tensor(unchecked: outputShape, data: out)
+            return Tensor(unchecked: outputShape, data: out.data)
         case .transpose(let axes):
             return Kernels.transpose(x, axes ?? Array((0..<x.rank).reversed()))
         case .reshape, .expandDims, .squeeze, .cast:

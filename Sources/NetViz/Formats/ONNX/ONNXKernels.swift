@@ -212,30 +212,18 @@ private struct ONNXKernelRun {
     func reduce(_ x: Tensor, axes: [Int], keep: Bool, kind: String) throws -> Tensor {
         let reduced = Set(axes)
         guard reduced.allSatisfy({ $0 >= 0 && $0 < x.rank }) else { throw KernelError("axes \(axes) do not fit \(x.shapeDescription)") }
-        let keptShape = x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
-        let strides = Tensor.strides(keptShape), inStrides = Tensor.strides(x.shape)
-        let start: Float = kind == "ReduceMax" ? -.infinity : (kind == "ReduceMin" ? .infinity : (kind == "ReduceProd" ? 1 : 0))
-        var out = [Float](repeating: start, count: keptShape.reduce(1, *))
-        for i in 0..<x.count {
-            var rest = i, target = 0
-            for axis in 0..<x.rank {
-                let coordinate = rest / inStrides[axis]
-                rest %= inStrides[axis]
-                if !reduced.contains(axis) { target += coordinate * strides[axis] }
-            }
-            let v = x.data[i]
-            switch kind {
-            case "ReduceMax": out[target] = max(out[target], v)
-            case "ReduceMin": out[target] = min(out[target], v)
-            case "ReduceProd": out[target] *= v
-            case "ReduceSumSquare", "ReduceL2": out[target] += v * v
-            default: out[target] += v
-            }
+        var out: Tensor
+        switch kind {
+        case "ReduceMax": out = Kernels.reduce(x, axes: reduced, start: -.infinity) { max($0, $1) }
+        case "ReduceMin": out = Kernels.reduce(x, axes: reduced, start: .infinity) { min($0, $1) }
+        case "ReduceProd": out = Kernels.reduce(x, axes: reduced, start: 1) { $0 * $1 }
+        case "ReduceSumSquare", "ReduceL2": out = Kernels.reduce(x, axes: reduced, start: 0) { $0 + $1 * $1 }
+        default: out = Kernels.reduce(x, axes: reduced, start: 0) { $0 + $1 }
         }
         let count = Float(reduced.map { x.shape[$0] }.reduce(1, *))
-        if kind == "ReduceMean" { out = out.map { $0 / count } }
-        if kind == "ReduceL2" { out = out.map { $0.squareRoot() } }
-        return Tensor(unchecked: keep ? keptShape : outputShape, data: out)
+        if kind == "ReduceMean" { out.data = out.data.map { $0 / count } }
+        if kind == "ReduceL2" { out.data = out.data.map { $0.squareRoot() } }
+        return keep ? out : Tensor(unchecked: outputShape, data: out.data)
     }
 
     /// Instance and group normalisation: statistics over each group of channels and the spatial axes, then the
