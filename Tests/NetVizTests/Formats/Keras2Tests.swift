@@ -263,20 +263,7 @@ import Testing
 
     /// Runs the CLI with HDF5's watchdog at `seconds` (HDF5 loops forever on some corrupt files; netviz gives up).
     static func runCLI(_ arguments: [String], hdf5Seconds: Int = 2, environment: [String: String] = [:]) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["NETVIZ_HDF5_SECONDS": "\(hdf5Seconds)"].merging(environment) { $1 }) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIResult(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try CLI.run(CLI.executable, arguments, environment: ["NETVIZ_HDF5_SECONDS": "\(hdf5Seconds)"].merging(environment) { $1 })
     }
 
     /// The fuzzer's file on which HDF5 (1.10.8 here, 2.0.0 in h5py too) loops forever reading `model_config`: the

@@ -105,10 +105,13 @@ enum CLI {
     static func run(_ arguments: [String]) throws -> CLIResult { try run(executable, arguments) }
 
     /// Runs any program (`/usr/bin/env` finds one on PATH) and collects its output.
-    static func run(_ program: URL, _ arguments: [String]) throws -> CLIResult {
+    static func run(_ program: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
