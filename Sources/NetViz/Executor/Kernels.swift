@@ -432,9 +432,23 @@ enum Kernels {
         return out
     }
 
+    /// The element count of an intermediate tensor a kernel makes (a padded input), held to verify's limit: the
+    /// outputs are checked before running, but a padded input can be far larger than its output.
+    static func intermediateCount(_ shape: [Int]) throws -> Int {
+        guard let count = try? Checked.product(shape), count <= Limits.verifyElements else {
+            throw KernelError("an intermediate tensor of shape \(shape) is too large for verify")
+        }
+        return Int(count)
+    }
+
     /// Zeros before the data along one axis (Conv1D's causal padding).
     static func padAxis(_ x: Tensor, axis: Int, before: Int) throws -> Tensor {
         guard axis < x.rank, before >= 0 else { throw KernelError("cannot pad axis \(axis) of \(x.shapeDescription)") }
+        var padded = x.shape
+        let (paddedLength, overflow) = padded[axis].addingReportingOverflow(before)
+        guard !overflow else { throw KernelError("padding \(before) overflows") }
+        padded[axis] = paddedLength
+        _ = try intermediateCount(padded)
         let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *), length = x.shape[axis]
         var out = [Float](repeating: 0, count: outer * (length + before) * inner)
         for o in 0..<outer {

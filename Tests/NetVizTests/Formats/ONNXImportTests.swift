@@ -223,6 +223,20 @@ import Testing
         }
     }
 
+    /// The sparse read (large raw_data left on disk) parses to what the whole file parses to: the same graph, the
+    /// same kept values, the same places of the left-out bytes.
+    @Test(arguments: expected.keys.sorted())
+    func sparseReadEqualsWholeRead(file: String) throws {
+        let path = Fixtures.url("onnx/" + file).path
+        let sparse = try ONNXModelProto.read(path: path)
+        let whole = try ONNXModelProto.parse(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(sparse.graph.nodes.map(\.opType) == whole.graph.nodes.map(\.opType))
+        #expect(sparse.graph.initializers.map(\.dims) == whole.graph.initializers.map(\.dims))
+        #expect(sparse.graph.initializers.map(\.rawRange) == whole.graph.initializers.map(\.rawRange))
+        #expect(sparse.graph.initializers.map(\.integers) == whole.graph.initializers.map(\.integers))
+        #expect(sparse.graph.initializers.map(\.floats) == whole.graph.initializers.map(\.floats))
+    }
+
     @Test func aWellFormedFileReads() throws {
         let bytes = Self.file(
             nodes: [("MatMul", ["x", "w"], ["y"]), ("Relu", ["y"], ["z"])], outputs: ["z"], initializers: [("w", [4, 3])])

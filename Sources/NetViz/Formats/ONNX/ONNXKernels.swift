@@ -408,8 +408,10 @@ private struct ONNXKernelRun {
         guard window.padsBegin.contains(where: { $0 != 0 }) || window.padsEnd.contains(where: { $0 != 0 }) else { return x }
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (top, left) = (window.padsBegin[0], window.padsBegin[1])
-        let ph = h + top + window.padsEnd[0], pw = w + left + window.padsEnd[1]
-        var out = [Float](repeating: fill, count: n * c * ph * pw)
+        guard let ph = try? SizeMath.add(h, top, window.padsEnd[0]), let pw = try? SizeMath.add(w, left, window.padsEnd[1]) else {
+            throw KernelError("pads \(window.padsBegin), \(window.padsEnd) overflow")
+        }
+        var out = [Float](repeating: fill, count: try Kernels.intermediateCount([n, c, ph, pw]))
         for plane in 0..<(n * c) {
             for y in 0..<h {
                 for xi in 0..<w { out[(plane * ph + y + top) * pw + xi + left] = x.data[(plane * h + y) * w + xi] }
