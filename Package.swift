@@ -22,12 +22,11 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev", "pkg-config"])]
         ),
         // HDF5's C library (Keras 2 .h5 files, the weights in .keras archives), from Debian's libhdf5-dev: the
-        // serial build, pkg-config `hdf5` (-I/usr/include/hdf5/serial).
+        // serial build's header (/usr/include/hdf5/serial), the library opened with dlopen on first use
+        // (Sources/CHDF5/shim.h says why), so nothing is linked and no pkg-config is needed.
         .systemLibrary(
             name: "CHDF5",
-            path: "Sources/CHDF5",
-            pkgConfig: "hdf5",
-            providers: [.apt(["libhdf5-dev", "pkg-config"])]
+            path: "Sources/CHDF5"
         ),
         // The library: graph, layers, formats, analysis, reports, plot, executor, zoo.
         .target(

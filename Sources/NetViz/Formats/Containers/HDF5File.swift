@@ -26,25 +26,34 @@ struct HDF5File: ~Copyable {
     static let maxMembers = 1_000_000
 
     private let file: hid_t
+    /// libhdf5's functions, opened on first use (Sources/CHDF5/shim.h).
+    private let h5: netviz_hdf5
 
-    private init(file: hid_t) { self.file = file }
+    private init(file: hid_t, h5: netviz_hdf5) {
+        self.file = file
+        self.h5 = h5
+    }
 
     /// Opens the file at `path` read-only and runs `body` on it under the HDF5 lock.
     static func withFile<T>(path: String, _ body: (borrowing HDF5File) throws -> T) throws -> T {
         try hdf5Lock.withLock { initialised in
+            guard let loaded = netviz_hdf5_load() else {
+                throw Failure(message: "netviz reads HDF5 through Debian's HDF5 library (libhdf5_serial.so.103), which is not installed (apt-get install libhdf5-dev)")
+            }
+            let h5 = loaded.pointee
             if !initialised {
                 // HDF5 would print every failure's stack to stderr.
-                H5Eset_auto2(netviz_h5e_default(), nil, nil)
+                h5.Eset_auto(netviz_h5e_default(), nil, nil)
                 initialised = true
             }
-            let access = H5Pcreate(netviz_h5p_file_access())
+            let access = h5.Pcreate(h5.file_access)
             guard access >= 0 else { throw Failure(message: "HDF5 cannot make a file-access property list") }
-            defer { H5Pclose(access) }
+            defer { h5.Pclose(access) }
             // Reading takes no lock on the file (a lock fails on file systems without them, and guards only writers).
-            H5Pset_file_locking(access, false, true)
-            let file = H5Fopen(path, netviz_h5f_acc_rdonly(), access)
+            h5.Pset_file_locking(access, false, true)
+            let file = h5.Fopen(path, netviz_h5f_acc_rdonly(), access)
             guard file >= 0 else { throw Failure(message: "not an HDF5 file the HDF5 library can open (truncated or corrupt?)") }
-            let opened = HDF5File(file: file)
+            let opened = HDF5File(file: file, h5: h5)
             defer { opened.close() }
             return try body(opened)
         }
@@ -63,7 +72,7 @@ struct HDF5File: ~Copyable {
 
     private borrowing func close() {
         // Every object is closed by the reader that opened it (defer), so the file closes for good here.
-        H5Fclose(file)
+        h5.Fclose(file)
     }
 
     // MARK: Objects
@@ -80,36 +89,36 @@ struct HDF5File: ~Copyable {
         var prefix = ""
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += (prefix.isEmpty ? "" : "/") + part
-            guard H5Lexists(file, prefix, netviz_h5p_default()) > 0 else { return false }
+            guard h5.Lexists(file, prefix, netviz_h5p_default()) > 0 else { return false }
         }
-        return H5Oexists_by_name(file, path.isEmpty ? "." : path, netviz_h5p_default()) > 0
+        return h5.Oexists_by_name(file, path.isEmpty ? "." : path, netviz_h5p_default()) > 0
     }
 
     /// Whether `path` is a group.
     borrowing func isGroup(_ path: String) -> Bool {
         guard exists(path) else { return false }
         var info = H5O_info_t()
-        guard H5Oget_info_by_name2(file, path, &info, UInt32(H5O_INFO_BASIC), netviz_h5p_default()) >= 0 else { return false }
+        guard h5.Oget_info_by_name(file, path, &info, UInt32(H5O_INFO_BASIC), netviz_h5p_default()) >= 0 else { return false }
         return info.type == H5O_TYPE_GROUP
     }
 
     /// The names of a group's members, in name order.
     borrowing func members(of path: String) throws(Failure) -> [String] {
         guard isGroup(path) else { throw Failure(message: "'\(path)' is not a group") }
-        let group = H5Gopen2(file, path, netviz_h5p_default())
+        let group = h5.Gopen(file, path, netviz_h5p_default())
         guard group >= 0 else { throw Failure(message: "cannot open the group '\(path)'") }
-        defer { H5Gclose(group) }
+        defer { h5.Gclose(group) }
         var info = H5G_info_t()
-        guard H5Gget_info(group, &info) >= 0 else { throw Failure(message: "cannot read the group '\(path)'") }
+        guard h5.Gget_info(group, &info) >= 0 else { throw Failure(message: "cannot read the group '\(path)'") }
         guard info.nlinks <= UInt64(Self.maxMembers) else {
             throw Failure(message: "the group '\(path)' has \(info.nlinks) members; netviz reads at most \(Self.maxMembers)")
         }
         var names: [String] = []
         for index in 0..<info.nlinks {
-            let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, netviz_h5p_default())
+            let length = h5.Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, netviz_h5p_default())
             guard length >= 0, length <= Self.maxNameBytes else { throw Failure(message: "cannot read member \(index) of '\(path)'") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            guard H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, netviz_h5p_default()) >= 0
+            guard h5.Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, netviz_h5p_default()) >= 0
             else { throw Failure(message: "cannot read member \(index) of '\(path)'") }
             names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
@@ -132,35 +141,35 @@ struct HDF5File: ~Copyable {
         try Self.checkName(name)
         try Self.checkName(path)
         guard path == "/" || exists(path) else { return nil }
-        guard H5Aexists_by_name(file, path, name, netviz_h5p_default()) > 0 else { return nil }
-        let attribute = H5Aopen_by_name(file, path, name, netviz_h5p_default(), netviz_h5p_default())
+        guard h5.Aexists_by_name(file, path, name, netviz_h5p_default()) > 0 else { return nil }
+        let attribute = h5.Aopen_by_name(file, path, name, netviz_h5p_default(), netviz_h5p_default())
         guard attribute >= 0 else { throw Failure(message: "cannot open the attribute '\(name)'") }
-        defer { H5Aclose(attribute) }
-        let type = H5Aget_type(attribute)
+        defer { h5.Aclose(attribute) }
+        let type = h5.Aget_type(attribute)
         guard type >= 0 else { throw Failure(message: "cannot read the type of the attribute '\(name)'") }
-        defer { H5Tclose(type) }
-        let space = H5Aget_space(attribute)
+        defer { h5.Tclose(type) }
+        let space = h5.Aget_space(attribute)
         guard space >= 0 else { throw Failure(message: "cannot read the shape of the attribute '\(name)'") }
-        defer { H5Sclose(space) }
-        let points = H5Sget_simple_extent_npoints(space)
+        defer { h5.Sclose(space) }
+        let points = h5.Sget_simple_extent_npoints(space)
         // An empty list is stored by h5py as an empty float array (Keras's weight_names of a layer without weights).
         if points == 0 { return [] }
-        guard H5Tget_class(type) == H5T_STRING else { throw Failure(message: "the attribute '\(name)' is not text") }
+        guard h5.Tget_class(type) == H5T_STRING else { throw Failure(message: "the attribute '\(name)' is not text") }
         guard points > 0, points <= Int64(limit) else {
             throw Failure(message: "the attribute '\(name)' has \(points) elements; the limit is \(limit)")
         }
         let count = Int(points)
-        let memoryType = H5Tcopy(netviz_h5t_c_s1())
+        let memoryType = h5.Tcopy(h5.c_s1)
         guard memoryType >= 0 else { throw Failure(message: "HDF5 cannot make a string type") }
-        defer { H5Tclose(memoryType) }
-        if H5Tis_variable_str(type) > 0 {
-            H5Tset_size(memoryType, netviz_h5t_variable())
-            H5Tset_cset(memoryType, H5Tget_cset(type))
+        defer { h5.Tclose(memoryType) }
+        if h5.Tis_variable_str(type) > 0 {
+            h5.Tset_size(memoryType, netviz_h5t_variable())
+            h5.Tset_cset(memoryType, h5.Tget_cset(type))
             var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            guard H5Aread(attribute, memoryType, &pointers) >= 0 else {
+            guard h5.Aread(attribute, memoryType, &pointers) >= 0 else {
                 throw Failure(message: "cannot read the attribute '\(name)' (corrupt?)")
             }
-            defer { for pointer in pointers where pointer != nil { H5free_memory(pointer) } }
+            defer { for pointer in pointers where pointer != nil { h5.free_memory(pointer) } }
             var strings: [String] = []
             var total = 0
             for pointer in pointers {
@@ -172,15 +181,15 @@ struct HDF5File: ~Copyable {
             }
             return strings
         }
-        let size = H5Tget_size(type)
+        let size = h5.Tget_size(type)
         guard size > 0, size <= limit, count <= limit / size else {
             throw Failure(message: "the attribute '\(name)' is larger than \(limit) bytes")
         }
         // As stored (NULLPAD): a NULLTERM memory type of the same size would drop the last character.
-        H5Tset_size(memoryType, size)
-        H5Tset_strpad(memoryType, H5T_STR_NULLPAD)
+        h5.Tset_size(memoryType, size)
+        h5.Tset_strpad(memoryType, H5T_STR_NULLPAD)
         var bytes = [UInt8](repeating: 0, count: count * size)
-        guard H5Aread(attribute, memoryType, &bytes) >= 0 else { throw Failure(message: "cannot read the attribute '\(name)' (corrupt?)") }
+        guard h5.Aread(attribute, memoryType, &bytes) >= 0 else { throw Failure(message: "cannot read the attribute '\(name)' (corrupt?)") }
         return (0..<count).map { i in
             let element = bytes[i * size..<(i + 1) * size]
             return String(decoding: element.prefix { $0 != 0 }, as: UTF8.self)
@@ -191,29 +200,29 @@ struct HDF5File: ~Copyable {
 
     /// The shape of the dataset at `path` (`[]` for a scalar).
     borrowing func datasetShape(_ path: String) throws(Failure) -> [Int] {
-        try withDataset(path) { (dataset) throws(Failure) in try Self.shape(of: dataset, path) }
+        try withDataset(path) { (dataset) throws(Failure) in try shape(of: dataset, path) }
     }
 
     /// The values of a numeric dataset as Float32 (HDF5 converts float16/64 and integers), refused when its
     /// element count differs from `expectedCount` (checked before any value is read).
     borrowing func floats(_ path: String, expectedCount: Int) throws(Failure) -> [Float] {
         try withDataset(path) { (dataset) throws(Failure) in
-            let shape = try Self.shape(of: dataset, path)
+            let shape = try shape(of: dataset, path)
             let count = shape.reduce(1, *)
             guard count == expectedCount else {
                 throw Failure(message: "'\(path)' has \(count) values, not \(expectedCount)")
             }
-            let type = H5Dget_type(dataset)
+            let type = h5.Dget_type(dataset)
             guard type >= 0 else { throw Failure(message: "cannot read the type of '\(path)'") }
-            defer { H5Tclose(type) }
-            let typeClass = H5Tget_class(type)
+            defer { h5.Tclose(type) }
+            let typeClass = h5.Tget_class(type)
             guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
                 throw Failure(message: "'\(path)' does not hold numbers")
             }
             var values = [Float](repeating: 0, count: count)
             if count == 0 { return values }
             let status = values.withUnsafeMutableBytes { buffer in
-                H5Dread(dataset, netviz_h5t_native_float(), netviz_h5s_all(), netviz_h5s_all(), netviz_h5p_default(), buffer.baseAddress)
+                h5.Dread(dataset, h5.native_float, netviz_h5s_all(), netviz_h5s_all(), netviz_h5p_default(), buffer.baseAddress)
             }
             guard status >= 0 else { throw Failure(message: "cannot read the values of '\(path)' (corrupt or truncated?)") }
             return values
@@ -223,21 +232,21 @@ struct HDF5File: ~Copyable {
     private borrowing func withDataset<T>(_ path: String, _ body: (hid_t) throws(Failure) -> T) throws(Failure) -> T {
         try Self.checkName(path)
         guard exists(path) else { throw Failure(message: "no dataset '\(path)'") }
-        let dataset = H5Dopen2(file, path, netviz_h5p_default())
+        let dataset = h5.Dopen(file, path, netviz_h5p_default())
         guard dataset >= 0 else { throw Failure(message: "'\(path)' is not a dataset HDF5 can open") }
-        defer { H5Dclose(dataset) }
+        defer { h5.Dclose(dataset) }
         return try body(dataset)
     }
 
     /// A dataset's dims, each and their product bounded by `Limits.verifyElements`.
-    private static func shape(of dataset: hid_t, _ path: String) throws(Failure) -> [Int] {
-        let space = H5Dget_space(dataset)
+    private borrowing func shape(of dataset: hid_t, _ path: String) throws(Failure) -> [Int] {
+        let space = h5.Dget_space(dataset)
         guard space >= 0 else { throw Failure(message: "cannot read the shape of '\(path)'") }
-        defer { H5Sclose(space) }
-        let rank = H5Sget_simple_extent_ndims(space)
+        defer { h5.Sclose(space) }
+        let rank = h5.Sget_simple_extent_ndims(space)
         guard rank >= 0, rank <= 32 else { throw Failure(message: "'\(path)' has no simple shape") }
         var dims = [hsize_t](repeating: 0, count: Int(rank))
-        if rank > 0 { guard H5Sget_simple_extent_dims(space, &dims, nil) == rank else { throw Failure(message: "cannot read the shape of '\(path)'") } }
+        if rank > 0 { guard h5.Sget_simple_extent_dims(space, &dims, nil) == rank else { throw Failure(message: "cannot read the shape of '\(path)'") } }
         var product: UInt64 = 1
         for dim in dims {
             let (next, overflow) = product.multipliedReportingOverflow(by: dim)
