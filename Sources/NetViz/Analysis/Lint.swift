@@ -3,6 +3,14 @@
 public protocol ImportNotes {
     var importWarnings: [String] { get }
     var uncountedOperator: String? { get }
+    /// How it was read, said after "has no counting rule in netviz; ".
+    var uncountedNote: String { get }
+}
+
+extension ImportNotes {
+    public var uncountedNote: String {
+        "imported with --allow-unknown with the file's output shape, 0 params and 0 MACs: its MACs are missing from the totals"
+    }
 }
 
 /// Checks for graphs that are legal but probably not what their author meant, one rule per function.
@@ -31,19 +39,18 @@ public enum Lint {
     /// operators they could not count, one line per operator type naming its rows.
     static func importNotes(_ model: Model) -> [String] {
         var found: [String] = []
-        var uncounted: [String: [String]] = [:]
+        var uncounted: [String: (layers: [String], note: String)] = [:]
         var order: [String] = []
-        for node in model.nodes {
-            guard let notes = node.layer as? any ImportNotes else { continue }
+        for node in model.nodes where !node.isLaterCall {
+            guard let notes = node.baseLayer as? any ImportNotes else { continue }
             found += notes.importWarnings.map { "\(node.name) (\(node.className)): \($0)" }
             if let what = notes.uncountedOperator {
                 if uncounted[what] == nil { order.append(what) }
-                uncounted[what, default: []].append("'\(node.name)'")
+                uncounted[what, default: ([], notes.uncountedNote)].layers.append("'\(node.name)'")
             }
         }
         return found + order.map { what in
-            "\(what) (\(Limits.list(uncounted[what] ?? []))) has no counting rule in netviz; imported with "
-                + "--allow-unknown with the file's output shape, 0 params and 0 MACs: its MACs are missing from the totals"
+            "\(what) (\(Limits.list(uncounted[what]?.layers ?? []))) has no counting rule in netviz; \(uncounted[what]?.note ?? "")"
         }
     }
 

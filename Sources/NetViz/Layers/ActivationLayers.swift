@@ -133,6 +133,11 @@ public struct InferenceIdentity: Layer, InstanceClassName {
         "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout", "SpatialDropout1D", "SpatialDropout2D",
         "SpatialDropout3D", "ActivityRegularization", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
         "RandomContrast", "RandomBrightness",
+        // Keras 3's image augmentation layers, each checked to return its input at inference (training=False).
+        "AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration", "RandomColorJitter",
+        "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert",
+        "RandomPerspective", "RandomPosterization", "RandomSaturation", "RandomSharpness", "RandomShear", "Solarization",
+        "Equalization", "MaxNumBoundingBoxes",
     ]
     public var kerasClassName: String
     public var name: String?

@@ -30,7 +30,7 @@ import Testing
         #expect(result.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2)
         #expect(result.stderr.hasSuffix("\n"))
         #expect(result.stderr.contains(
-            "model: unknown Keras class Weird\\x1b[2J (used by 'first\\nsecond\\u{202E}'); --allow-unknown imports them"))
+            "model: unknown Keras class Weird\\x1b[2J (used by 'first\\nsecond\\u{202E}'); netviz reads a custom layer from a .keras archive, whose weights give its params; --allow-unknown imports them"))
         #expect(HostileModel.rawControls(result.stderr).isEmpty)
     }
 

@@ -41,7 +41,7 @@ import Testing
         } catch let error as NetVizError {
             let message = error.description
             #expect(message.hasPrefix("u.json: model: unknown Keras classes C0 (used by 'l0'); C1 (used by 'l1'); "))
-            #expect(message.contains("C9 (used by 'l9'); and 99,980 more; --allow-unknown imports them"))
+            #expect(message.contains("C9 (used by 'l9'); and 99,980 more; netviz reads a custom layer from a .keras archive, whose weights give its params; --allow-unknown imports them"))
             #expect(message.utf8.count < 400)
         }
     }

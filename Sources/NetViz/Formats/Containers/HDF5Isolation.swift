@@ -19,6 +19,8 @@ public enum HDF5Isolation {
         case config
         /// The weights the model file carries (an `.h5`'s, or a `.keras` archive's `model.weights.h5`).
         case weights
+        /// The shapes of a `.keras` archive's variables (`KerasH5.variableShapes`), for layers read without their code.
+        case variables
     }
 
     /// The child's status for "the file carries no weights".
@@ -48,6 +50,9 @@ public enum HDF5Isolation {
                 let model = try ModelFormats.load(path: path).model
                 guard let store = try ModelFormats.weights(path: path, for: model) else { return noWeights }
                 output = SafeTensors.encode(store.tensors)
+            case .variables:
+                guard let shapes = try KerasArchive.variableShapes(at: path) else { return noWeights }
+                output = Data(KerasH5.encode(shapes).utf8)
             case nil:
                 FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
                 return 2
@@ -84,7 +89,7 @@ public enum HDF5Isolation {
         }
         switch (child.signal, child.status) {
         case (nil, 0): return child.output
-        case (nil, noWeights) where mode == .weights: return nil
+        case (nil, noWeights) where mode != .config: return nil
         case (nil, 1) where !message.isEmpty: throw NetVizError.file(path: path, message: message)
         case (let signal?, _):
             throw NetVizError.file(

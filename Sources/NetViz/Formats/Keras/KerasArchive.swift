@@ -14,6 +14,33 @@ enum KerasArchive {
         try ZipFile(path: path).contents(of: "model.weights.h5", limit: limit)
     }
 
+    /// The shape of every variable in the archive's `model.weights.h5` by its HDF5 path (`layers/scale/vars/0`),
+    /// nil when it has none: the params of a layer read without its code (`CustomLayer`).
+    static func variableShapes(at path: String) throws -> [String: [Int]]? {
+        let found: [UInt8]?
+        do {
+            found = try weightsH5(at: path, limit: Limits.weightsFileBytes)
+        } catch {
+            throw NetVizError.file(path: path, message: error.message)
+        }
+        guard let bytes = found else { return nil }
+        return try KerasH5.located(path) { try HDF5File.withFile(bytes: bytes) { try KerasH5.variableShapes($0) } }
+    }
+
+    /// The same for an archive in memory (tests and the fuzzer), read in this process.
+    static func variableShapes(bytes: [UInt8], file: String) throws -> [String: [Int]]? {
+        let found: [UInt8]?
+        do {
+            found = try ZipFile.withArchive(bytes: bytes) { (archive) throws(ZipFile.Failure) in
+                try archive.contents(of: "model.weights.h5", limit: Limits.weightsFileBytes)
+            }
+        } catch {
+            throw NetVizError.file(path: file, message: error.message)
+        }
+        guard let weights = found else { return nil }
+        return try KerasH5.located(file) { try HDF5File.withFile(bytes: weights) { try KerasH5.variableShapes($0) } }
+    }
+
     private static func configJSON(in archive: ZipFile, limit: Int) throws(ZipFile.Failure) -> [UInt8] {
         guard let bytes = try archive.contents(of: "config.json", limit: limit) else {
             let names = archive.names(limit: 6)

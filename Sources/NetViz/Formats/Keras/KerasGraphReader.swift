@@ -5,6 +5,11 @@ struct KerasGraphReader {
     let file: String
     let options: ImportOptions
     var layerCount = 0
+    /// Reads the shapes of a `.keras` archive's variables, for custom layers (`KerasCustomLayers.swift`); nil for
+    /// a config, which carries no weights.
+    var readVariableShapes: (() throws -> [String: [Int]]?)?
+    /// What `readVariableShapes` gave, once read.
+    var variableShapes: [String: [Int]]??
 
     init(file: String, options: ImportOptions) {
         self.file = file
@@ -24,7 +29,8 @@ struct KerasGraphReader {
     // MARK: Models
 
     /// A Functional or Sequential model config (top level or nested).
-    mutating func model(_ json: JSON, depth: Int) throws -> Model {
+    /// `container`: its layers' group in model.weights.h5.
+    mutating func model(_ json: JSON, depth: Int, container: String = "layers") throws -> Model {
         guard depth <= options.maxNesting else {
             throw NetVizError.graph("sub-models nested deeper than \(options.maxNesting) levels")
         }
@@ -34,9 +40,9 @@ struct KerasGraphReader {
         }
         switch className {
         case "Functional", "Model":
-            return try functional(config, depth: depth)
+            return try functional(config, depth: depth, container: container)
         case "Sequential":
-            return try sequential(config, root: root, depth: depth)
+            return try sequential(config, root: root, depth: depth, container: container)
         default:
             throw NetVizError.graph(
                 "the top-level class is \(className); netviz reads Functional and Sequential models")
@@ -196,7 +202,7 @@ struct KerasGraphReader {
         return arguments
     }
 
-    mutating func functional(_ config: [String: JSON], depth: Int) throws -> Model {
+    mutating func functional(_ config: [String: JSON], depth: Int, container: String) throws -> Model {
         let raw = try entries(config)
         try countLayers(raw.count)
         let layers = try raw.enumerated().map { try layerEntry($1, index: $0) }
@@ -244,7 +250,18 @@ struct KerasGraphReader {
             if call.index > 0 { inputs.append(callsOf[call.layer][call.index - 1]) }
             sources.append(inputs)
         }
-        try rejectUnknown(layers)
+        // Who reads each layer's first call: where a custom layer's output shape is recorded.
+        var consumers = [[(layer: Int, position: Int, inputs: Int)]](repeating: [], count: layers.count)
+        for call in calls where call.index == 0 {
+            for (position, reference) in call.arguments.inputs.enumerated() where reference.call == 0 {
+                if let index = indexOf[reference.layer] {
+                    consumers[index].append((call.layer, position, call.arguments.inputs.count))
+                }
+            }
+        }
+        let custom = try customLayers(layers, consumers: consumers, container: container)
+        try rejectUnknown(layers.filter { custom[$0.name] == nil })
+        let keys = Self.weightKeys(layers)
         let order = try topologicalOrder(calls.map { layers[$0.layer].name }, sources)
         var tensors = [SymbolicTensor?](repeating: nil, count: calls.count)
         var built = [(any Layer)?](repeating: nil, count: layers.count)
@@ -259,7 +276,7 @@ struct KerasGraphReader {
                 if call.index == 0 {
                     let made = try self.layer(
                         layer, inputs: inputs.count, constants: call.arguments.constants, operands: call.arguments.order,
-                        depth: depth)
+                        depth: depth, custom: custom[layer.name], container: "\(container)/\(keys[call.layer])/layers")
                     built[call.layer] = made
                     tensors[index] = try made.callAsFunction(inputs)
                 } else if let made = built[call.layer] {
@@ -288,19 +305,23 @@ struct KerasGraphReader {
         return try Model(inputs: endpointTensors("input_layers"), outputs: endpointTensors("output_layers"), name: name)
     }
 
-    mutating func sequential(_ config: [String: JSON], root: [String: JSON], depth: Int) throws -> Model {
+    mutating func sequential(_ config: [String: JSON], root: [String: JSON], depth: Int, container: String) throws -> Model {
         let raw = try entries(config)
         try countLayers(raw.count)
-        var layers = try raw.enumerated().map { try layerEntry($1, index: $0) }
+        let layers = try raw.enumerated().map { try layerEntry($1, index: $0) }
         var seen: Set<String> = []
         for layer in layers where !seen.insert(layer.name).inserted {
             throw NetVizError.graph("layer name '\(layer.name)' is used twice; layer names must be unique")
         }
-        try rejectUnknown(layers)
+        // A custom layer's output is the input the next layer was built with.
+        let consumers = layers.indices.map { i in i + 1 < layers.count ? [(layer: i + 1, position: 0, inputs: 1)] : [] }
+        let custom = try customLayers(layers, consumers: consumers, container: container)
+        try rejectUnknown(layers.filter { custom[$0.name] == nil })
+        let keys = Self.weightKeys(layers)
         var x: SymbolicTensor
-        if let first = layers.first, first.className == "InputLayer" {
+        let startsWithInput = layers.first?.className == "InputLayer"
+        if let first = layers.first, startsWithInput {
             x = try input(first)
-            layers.removeFirst()
         } else if let first = layers.first, let shape = first.config["batch_input_shape"] ?? first.config["batch_shape"],
             !shape.isNull
         {
@@ -318,9 +339,12 @@ struct KerasGraphReader {
             }
             x = try Input(shape: try inputDims(shape, layer: "input_layer"), name: "input_layer")
         }
-        for layer in layers {
+        for (i, layer) in layers.enumerated() where !(i == 0 && startsWithInput) {
             do {
-                x = try self.layer(layer, inputs: 1, constants: [], depth: depth).callAsFunction([x])
+                x = try self.layer(
+                    layer, inputs: 1, constants: [], depth: depth, custom: custom[layer.name],
+                    container: "\(container)/\(keys[i])/layers"
+                ).callAsFunction([x])
             } catch let problem as LayerProblem {
                 throw NetVizError.layer(name: layer.name, className: layer.className, message: problem.message)
             }
@@ -441,24 +465,32 @@ struct KerasGraphReader {
         // Allowed, they are reported once, by Lint (one line per class, under the summary).
         guard !found.isEmpty, !options.allowUnknown else { return }
         let list = found.map { item in "\(item.className) (used by \(Limits.list(item.layers.map { "'\($0)'" })))" }
+        // What would let netviz read them without their code (KerasCustomLayers.swift).
+        let missing = readVariableShapes == nil
+            ? "netviz reads a custom layer from a .keras archive, whose weights give its params"
+            : "netviz reads a custom layer whose output feeds a layer that records its input shape (build_config)"
         throw NetVizError.graph(
             "unknown Keras \(found.count == 1 ? "class" : "classes") \(Limits.list(list, separator: "; ")); "
-                + "--allow-unknown imports them as shape-preserving with 0 params and MACs")
+                + "\(missing); --allow-unknown imports them as shape-preserving with 0 params and MACs")
     }
 
     mutating func layer(
         _ layer: KerasLayerConfig, inputs: Int, constants: [Double], operands: [ElementwiseOperand] = [],
-        depth: Int
+        depth: Int, custom: CustomLayerFacts? = nil, container: String = "layers"
     ) throws -> any Layer {
         let made: any Layer
-        if layer.module.hasPrefix("keras.src.ops") && ElementwiseOp<OneInput>.supportedOperations.contains(layer.className) {
+        if let custom {
+            made = inputs == 1
+                ? CustomLayer<OneInput>(kerasClassName: layer.className, output: custom.output, variables: custom.variables, name: layer.name)
+                : CustomLayer<SeveralInputs>(kerasClassName: layer.className, output: custom.output, variables: custom.variables, name: layer.name)
+        } else if layer.module.hasPrefix("keras.src.ops") && ElementwiseOp<OneInput>.supportedOperations.contains(layer.className) {
             made = inputs == 1
                 ? ElementwiseOp<OneInput>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
                 : ElementwiseOp<SeveralInputs>(operation: layer.className, constants: constants, operands: operands, name: layer.name)
         } else if layer.module.hasPrefix("keras.src.ops"), KerasOp.reads(layer.className) {
             made = try KerasLayerConfig.withProblem(layer) { try KerasOp(operation: layer.className, kind: layer.opKind(), name: layer.name) }
         } else if ["Functional", "Model", "Sequential"].contains(layer.className) {
-            let inner = try model(.object(layer.entry), depth: depth + 1)
+            let inner = try model(.object(layer.entry), depth: depth + 1, container: container)
             made = NestedModel(inner, kerasClassName: layer.className == "Model" ? "Functional" : layer.className, name: layer.name)
         } else if let build = Self.builders[layer.className], !layer.module.hasPrefix("keras.src.ops") {
             made = try build(layer)

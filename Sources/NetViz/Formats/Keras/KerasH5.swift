@@ -180,12 +180,77 @@ enum KerasH5 {
         }
         var used: [String: Int] = [:]
         for node in model.nodes where !node.isLaterCall {
-            let base = snakeCase(node.className.replacingOccurrences(of: ", unknown", with: ""))
+            let base = snakeCase(node.className.replacingOccurrences(of: ", unknown", with: "").replacingOccurrences(of: ", custom", with: ""))
             let n = used[base, default: 0]
             used[base] = n + 1
             keys[node.index] = byName[node.name] ?? (n == 0 ? base : "\(base)_\(n)")
         }
         return keys
+    }
+
+    // MARK: Variable shapes
+
+    /// The most variables `variableShapes` lists (a large model has a few thousand).
+    static let maxVariables = 200_000
+
+    /// Every dataset under `layers` by its path, with its shape: what a layer read without its code holds.
+    static func variableShapes(_ file: borrowing HDF5File) throws -> [String: [Int]] {
+        var shapes: [String: [Int]] = [:]
+        var pending: [(path: String, depth: Int)] = file.isGroup("layers") ? [("layers", 0)] : []
+        while let (path, depth) = pending.popLast() {
+            for member in try file.members(of: path) {
+                let child = path + "/" + member
+                if file.isGroup(child) {
+                    guard depth < 32 else { throw HDF5File.Failure(message: "groups nested deeper than 32 levels under '\(path)'") }
+                    pending.append((child, depth + 1))
+                } else if file.exists(child) {
+                    shapes[child] = try file.datasetShape(child)
+                    guard shapes.count <= maxVariables else {
+                        throw HDF5File.Failure(message: "model.weights.h5 holds more than \(maxVariables) variables")
+                    }
+                }
+            }
+        }
+        return shapes
+    }
+
+    /// The shapes as JSON, `{"layers/scale/vars/0": [3], ...}`: what the HDF5 child hands back.
+    static func encode(_ shapes: [String: [Int]]) -> String {
+        OrderedJSON.object(shapes.keys.sorted().map { ($0, .array((shapes[$0] ?? []).map { .int(Int64($0)) })) }).rendered()
+    }
+
+    /// The child's JSON read back, every shape checked again.
+    static func decodeShapes(_ data: Data, path: String) throws -> [String: [Int]] {
+        let json: JSON
+        do {
+            json = try JSONParser.parse([UInt8](data))
+        } catch {
+            throw NetVizError.file(path: path, message: "the HDF5 reader's variable list is not JSON")
+        }
+        guard let object = json.objectValue, object.count <= maxVariables else {
+            throw NetVizError.file(path: path, message: "the HDF5 reader's variable list is not an object")
+        }
+        var shapes: [String: [Int]] = [:]
+        for (name, value) in object {
+            guard let list = value.arrayValue, list.count <= 32 else {
+                throw NetVizError.file(path: path, message: "the variable '\(name)' has no shape")
+            }
+            var dims: [Int] = []
+            var count: Int64 = 1
+            for item in list {
+                guard case .int(let dim) = item, dim >= 0, dim <= Limits.verifyElements else {
+                    throw NetVizError.file(path: path, message: "the variable '\(name)' has a dimension out of range")
+                }
+                let (next, overflow) = count.multipliedReportingOverflow(by: dim)
+                guard !overflow, next <= Limits.verifyElements else {
+                    throw NetVizError.file(path: path, message: "the variable '\(name)' has more than \(Limits.verifyElements) values")
+                }
+                count = next
+                dims.append(Int(dim))
+            }
+            shapes[name] = dims
+        }
+        return shapes
     }
 
     /// Keras's `to_snake_case`: `BatchNormalization` -> `batch_normalization`, `Conv2D` -> `conv2d`, `ReLU` -> `re_lu`.

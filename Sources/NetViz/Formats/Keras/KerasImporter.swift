@@ -48,7 +48,12 @@ public enum KerasImporter {
     static func load(_ probe: FileProbe, options: ImportOptions) throws -> ImportedModel {
         let path = probe.path
         let bytes: [UInt8]
+        var variables: (() throws -> [String: [Int]]?)? = nil
         if ZipFile.looksLikeZip(probe.head) {
+            variables = {
+                guard HDF5Isolation.isInstalled else { return try KerasArchive.variableShapes(at: path) }
+                return try HDF5Isolation.run(.variables, path: path).map { try KerasH5.decodeShapes($0, path: path) }
+            }
             do {
                 bytes = try KerasArchive.configJSON(at: path, limit: options.maxConfigBytes)
             } catch {
@@ -69,7 +74,7 @@ public enum KerasImporter {
             }
             bytes = [UInt8](data)
         }
-        return try importConfig(bytes, file: path, options: options)
+        return try importConfig(bytes, file: path, options: options, variables: variables)
     }
 
     /// Imports a file's bytes held in memory: a `.keras` archive (by its ZIP signature) or config JSON.
@@ -83,12 +88,15 @@ public enum KerasImporter {
         } catch {
             throw NetVizError.file(path: file, message: error.message)
         }
-        return try importConfig(config, file: file, options: options)
+        return try importConfig(config, file: file, options: options) {
+            try KerasArchive.variableShapes(bytes: bytes, file: file)
+        }
     }
 
     /// Imports the JSON text of `model.to_json()` (or a `.keras` archive's `config.json`); `file` names it in errors.
     public static func importConfig(
-        _ bytes: [UInt8], file: String, options: ImportOptions = ImportOptions()
+        _ bytes: [UInt8], file: String, options: ImportOptions = ImportOptions(),
+        variables: (() throws -> [String: [Int]]?)? = nil
     ) throws -> ImportedModel {
         guard bytes.count <= options.maxConfigBytes else {
             throw NetVizError.file(path: file, message: "the config is larger than \(options.maxConfigBytes) bytes")
@@ -101,6 +109,7 @@ public enum KerasImporter {
             throw NetVizError.file(path: file, message: "\(kind) JSON: \(error.message) at byte \(error.offset)")
         }
         var importer = KerasGraphReader(file: file, options: options)
+        importer.readVariableShapes = variables
         do {
             let model = try importer.model(json, depth: 0)
             return ImportedModel(model: model)

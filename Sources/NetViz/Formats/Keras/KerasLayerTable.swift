@@ -10,8 +10,24 @@ extension KerasGraphReader {
         for className in InferenceIdentity.kerasClasses {
             table[className] = { c in InferenceIdentity(kerasClassName: className, name: c.name) }
         }
+        // keras.layers' other names for the same classes (a config names the class, but a hand-written one may
+        // use the alias).
+        for (alias, className) in aliases { if let row = table[className] { table[alias] = row } }
         return table
     }()
+
+    /// Aliases exported by `keras.layers` (Keras 3.15), each to its class.
+    static let aliases: [String: String] = [
+        "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
+        "MaxPool1D": "MaxPooling1D", "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D",
+        "GlobalAvgPool1D": "GlobalAveragePooling1D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
+        "GlobalAvgPool3D": "GlobalAveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+        "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D",
+        "Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
+        "Convolution1DTranspose": "Conv1DTranspose", "Convolution2DTranspose": "Conv2DTranspose",
+        "Convolution3DTranspose": "Conv3DTranspose", "SeparableConvolution1D": "SeparableConv1D",
+        "SeparableConvolution2D": "SeparableConv2D",
+    ]
 
     private static let rows: [String: Builder] = [
         "Conv2D": { c in

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes Tests/NetVizTests/Fixtures/keras/custom: Keras 3 models with layers netviz has no code for (registered
+custom classes, one holding a sub-layer, Keras's own CustomScaleLayer of InceptionResNetV2, Lambda), saved by Keras.
+netviz reads them without their Python code (Docs/keras-import.md, "Custom layers"): output shapes from the
+build_config of the layers they feed, params from the archive's model.weights.h5.
+
+    /work/venv-tf/bin/python Tools/make-custom-layer-fixtures.py [OUT_DIR]
+
+For each model NAME: NAME.keras (model.save), NAME.json (model.to_json()), NAME.expected.json (the rows of Keras's
+model.summary(): name, class, output shape, params, trainable split).
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+import keras  # noqa: E402
+from keras.src.applications.inception_resnet_v2 import CustomScaleLayer  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NetVizTests", "Fixtures", "keras", "custom")
+L = keras.layers
+
+
+@keras.saving.register_keras_serializable(package="netviz")
+class ScaleShift(L.Layer):
+    """Per-channel scale (trainable) and shift (non-trainable)."""
+
+    def build(self, input_shape):
+        self.gamma = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="gamma")
+        self.beta = self.add_weight(shape=(input_shape[-1],), initializer="zeros", name="beta", trainable=False)
+
+    def call(self, x):
+        return x * self.gamma + self.beta
+
+
+@keras.saving.register_keras_serializable(package="netviz")
+class PatchTokens(L.Layer):
+    """(h, w, c) -> (h*w/4, 4*c): a shape change netviz cannot know without the layer's code."""
+
+    def call(self, x):
+        h, w, c = x.shape[1], x.shape[2], x.shape[3]
+        return keras.ops.reshape(x, (-1, h * w // 4, 4 * c))
+
+    def compute_output_shape(self, s):
+        return (s[0], s[1] * s[2] // 4, 4 * s[3])
+
+
+@keras.saving.register_keras_serializable(package="netviz")
+class MLPBlock(L.Layer):
+    """A layer holding two Dense sub-layers: its variables live under its own group, one level down."""
+
+    def __init__(self, units=8, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.up = L.Dense(units * 2, activation="gelu")
+        self.down = L.Dense(units)
+
+    def build(self, input_shape):
+        self.up.build(input_shape)
+        self.down.build(input_shape[:-1] + (self.units * 2,))
+
+    def call(self, x):
+        return x + self.down(self.up(x))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def custom_functional():
+    x = keras.Input((8, 8, 3), name="image")
+    y = L.Conv2D(8, 3, padding="same", name="conv")(x)
+    y = ScaleShift(name="scale_shift")(y)
+    r = L.Conv2D(8, 1, name="branch")(y)
+    y = CustomScaleLayer(scale=0.17, name="custom_scale")([y, r])
+    y = PatchTokens(name="tokens")(y)
+    y = L.Dense(8, name="proj")(y)
+    y = MLPBlock(8, name="mlp")(y)
+    y = L.Lambda(lambda t: keras.ops.mean(t, axis=1), name="pool")(y)
+    y = L.Dense(4, activation="softmax", name="head")(y)
+    return keras.Model(x, y, name="custom_functional")
+
+
+def custom_sequential():
+    return keras.Sequential([
+        keras.Input((6,), name="features"),
+        L.Dense(8, name="dense"),
+        ScaleShift(name="scale_shift"),
+        L.Lambda(lambda t: keras.ops.stack([t, t], axis=1), name="pair"),
+        L.Flatten(name="flatten"),
+        L.Dense(2, name="out"),
+    ], name="custom_sequential")
+
+
+def rows(model):
+    out = []
+    for layer in model.layers:
+        total = sum(int(w.numpy().size) for w in layer.weights)
+        trainable = sum(int(w.numpy().size) for w in layer.trainable_weights)
+        shape = [None if d is None else int(d) for d in layer.output.shape]
+        out.append({"name": layer.name, "class_name": layer.__class__.__name__, "output_shape": shape, "params": total,
+                    "trainable_params": trainable, "non_trainable_params": total - trainable})
+    return out
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for make in (custom_functional, custom_sequential):
+        model = make()
+        name = model.name
+        model.save(os.path.join(OUT, f"{name}.keras"))
+        with open(os.path.join(OUT, f"{name}.json"), "w") as f:
+            f.write(model.to_json())
+        expected = {"model": name, "keras_version": keras.__version__, "total_params": int(model.count_params()),
+                    "layers": rows(model)}
+        with open(os.path.join(OUT, f"{name}.expected.json"), "w") as f:
+            json.dump(expected, f, separators=(",", ":"))
+        print(f"{name}: {len(expected['layers'])} rows, {expected['total_params']} params", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
