@@ -338,6 +338,45 @@ def case_siamese():
     return keras.Model([a, b], [diff, again, eb], name="siamese")
 
 
+def case_preprocessing():
+    img = keras.Input(shape=(12, 16, 3), name="image")
+    ids = keras.Input(shape=(5,), dtype="int32", name="ids")
+    values = keras.Input(shape=(4,), name="values")
+    bilinear = L.Resizing(9, 20, name="resize_bilinear")(img)
+    nearest = L.Resizing(7, 5, interpolation="nearest", name="resize_nearest")(img)
+    crop_aspect = L.Resizing(6, 6, crop_to_aspect_ratio=True, name="resize_crop")(img)
+    pad_aspect = L.Resizing(10, 5, pad_to_aspect_ratio=True, fill_value=0.25, name="resize_pad")(img)
+    center = L.CenterCrop(8, 10, name="center_crop")(img)
+    center_up = L.CenterCrop(14, 14, name="center_crop_up")(img)
+    contrast = L.AutoContrast(value_range=(-1, 1), name="auto_contrast")(img)
+    augmented = img
+    for cls in (L.RandomGrayscale, L.RandomHue, L.RandomSaturation, L.RandomSharpness, L.RandomColorDegeneration,
+                L.RandomInvert, L.RandomShear, L.RandomPerspective, L.RandomErasing, L.RandomGaussianBlur,
+                L.RandomElasticTransform, L.RandomColorJitter, L.RandomPosterization, L.Solarization, L.AugMix,
+                L.RandAugment, L.CutMix, L.MixUp, L.MaxNumBoundingBoxes):
+        kwargs = {"factor": 0.5} if cls in (L.RandomHue, L.RandomSaturation, L.RandomSharpness,
+                                            L.RandomColorDegeneration, L.RandomGrayscale) else {}
+        if cls is L.RandomPosterization:
+            kwargs = {"factor": 4, "value_range": (-1, 1)}
+        if cls is L.MaxNumBoundingBoxes:
+            kwargs = {"max_number": 3}
+        if cls is L.RandomShear:
+            kwargs = {"x_factor": 0.2}
+        augmented = cls(name=f"aug_{cls.__name__.lower()}", **kwargs)(augmented)
+    onehot = L.CategoryEncoding(8, output_mode="one_hot", name="one_hot")(L.Reshape((5, 1), name="ids_column")(ids))
+    multihot = L.CategoryEncoding(8, output_mode="multi_hot", name="multi_hot")(ids)
+    count = L.CategoryEncoding(8, output_mode="count", name="count")(ids)
+    lookup = L.IntegerLookup(vocabulary=[5, 3, 1, 7], name="lookup")(ids)
+    lookup_mask = L.IntegerLookup(vocabulary=[5, 3, 1], mask_token=0, num_oov_indices=2, output_mode="count",
+                                  name="lookup_count")(ids)
+    inverse = L.IntegerLookup(vocabulary=[5, 3, 1, 7], invert=True, name="lookup_invert")(ids)
+    buckets = L.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], name="buckets")(values)
+    bucket_hot = L.Discretization(bin_boundaries=[-0.25, 0.25], output_mode="multi_hot", name="bucket_hot")(values)
+    return keras.Model([img, ids, values], [bilinear, nearest, crop_aspect, pad_aspect, center, center_up, contrast,
+                                            augmented, onehot, multihot, count, lookup, lookup_mask, inverse, buckets,
+                                            bucket_hot], name="preprocessing")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -470,6 +509,11 @@ CASES = {
     "imported_siamese": (case_siamese, [], "F32",
                          "a siamese model: a Functional encoder called on two inputs, a Dense called three times (once on "
                          "its own output's path), outputs from later calls"),
+    "imported_preprocessing": (case_preprocessing, [], "F32",
+                               "preprocessing at inference: Resizing (bilinear, nearest, crop/pad to aspect ratio), "
+                               "CenterCrop (smaller and larger), AutoContrast, 19 augmentation layers (the identity), "
+                               "CategoryEncoding (one_hot, multi_hot, count), IntegerLookup (int, mask + 2 OOV count, "
+                               "invert), Discretization (int, multi_hot)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
@@ -500,7 +544,7 @@ def main():
         for l in input_layers:
             if "int" in str(l.dtype):
                 # Token ids for an Embedding: seeded uniforms scaled to the vocabulary, as integers (stored as F32).
-                vocabulary = min(e.input_dim for e in model.layers if isinstance(e, L.Embedding))
+                vocabulary = min((e.input_dim for e in model.layers if isinstance(e, L.Embedding)), default=8)
                 feed[l.name] = np.floor((feed[l.name] + 1) / 2 * vocabulary).astype(np.float32)
         assert len(feed) == len(model.inputs)
         names = [n.split("/")[0] for n in model.output_names] if hasattr(model, "output_names") else []

@@ -112,6 +112,12 @@ public enum Verifier {
         progress: ((Int, Int, String) -> Void)? = nil
     ) throws -> VerificationReport {
         let stats = try ModelStatistics(model)
+        // Text preprocessing reads strings; the executor's tensors hold numbers.
+        if let text = model.nodes.first(where: { model.inputIndices.contains($0.index) && $0.output.dtype == .string }) {
+            throw NetVizError.layer(
+                name: text.name, className: text.className,
+                message: "is a string input; verify runs numeric tensors only (text preprocessing cannot be checked)")
+        }
         var checks: [LayerCheck] = []
         // Whole shapes (ONNX) hold their batch in the spec: counts are for the whole tensor, batch 1.
         let batch = inputs.first.flatMap { input in model.inputSpecs.first?.batch(of: input.shape) } ?? 1

@@ -1,13 +1,15 @@
 /// Element types a tensor can hold; `byteSize` drives activation and weight memory.
 public enum DType: String, Sendable, Hashable, CaseIterable {
     case float16, bfloat16, float32, float64, int8, uint8, int16, int32, int64, bool
+    /// Text (Keras's text preprocessing inputs); counted as 8 bytes, a reference, in activation memory.
+    case string
 
     public var byteSize: Int {
         switch self {
         case .bool, .int8, .uint8: 1
         case .float16, .bfloat16, .int16: 2
         case .float32, .int32: 4
-        case .float64, .int64: 8
+        case .float64, .int64, .string: 8
         }
     }
 }

@@ -12,6 +12,7 @@ extension KerasGraphReader {
         }
         // keras.layers' other names for the same classes (a config names the class, but a hand-written one may
         // use the alias).
+        table.merge(preprocessingRows) { row, _ in row }
         for (alias, className) in aliases { if let row = table[className] { table[alias] = row } }
         return table
     }()
