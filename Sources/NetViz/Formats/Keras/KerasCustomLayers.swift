@@ -1,8 +1,20 @@
 /// Layers read without their Python code (`CustomLayer`): registered custom classes, Keras's own helper classes
-/// such as `CustomScaleLayer`, and `Lambda`. A Keras 3 config records, for every built layer, the shape it was built
-/// with (`build_config.input_shape`), so the output of a layer netviz does not know is the input its consumers were
-/// built with; a `.keras` archive's `model.weights.h5` holds its variables. Docs/keras-import.md, "Custom layers".
+/// such as `CustomScaleLayer`, and `Lambda`. A Keras 3 functional config records the shape of every tensor a call
+/// reads (`__keras_tensor__`), and every built layer the shape it was built with (`build_config`), so the output of a
+/// layer netviz does not know is what its consumers read; a `.keras` archive's `model.weights.h5` holds its
+/// variables. Docs/keras-import.md, "Custom layers".
 extension KerasGraphReader {
+    /// A call that reads a layer's first output: where its shape may be recorded.
+    struct Consumer {
+        var layer: Int
+        var position: Int
+        var inputs: Int
+        /// Whether it is the consumer's first call (the one its build_config describes).
+        var firstCall: Bool
+        /// The `__keras_tensor__` config Keras 3 wrote for this input (shape and dtype).
+        var recorded: JSON?
+    }
+
     /// What a custom layer's node needs: its output and variables.
     struct CustomLayerFacts {
         var output: TensorSpec
@@ -13,13 +25,12 @@ extension KerasGraphReader {
     /// `consumers`: for each layer, the (consumer, input position) pairs reading its first call's output.
     /// `container`: the layers' group in model.weights.h5 (`layers`, or `layers/<sub-model>/layers`).
     mutating func customLayers(
-        _ layers: [KerasLayerConfig], consumers: [[(layer: Int, position: Int, inputs: Int)]], container: String
+        _ layers: [KerasLayerConfig], consumers: [[Consumer]], container: String
     ) throws -> [String: CustomLayerFacts] {
         var facts: [String: CustomLayerFacts] = [:]
         let keys = Self.weightKeys(layers)
         for (i, layer) in layers.enumerated() where isCustom(layer) {
-            guard let output = try customOutput(layer, consumers: consumers[i].map { (layers[$0.layer], $0.position, $0.inputs) })
-            else { continue }
+            guard let output = try customOutput(layer, consumers: consumers[i], layers: layers) else { continue }
             let variables: [WeightSpec]
             if layer.className == "Lambda" {
                 variables = []  // a Lambda holds no variables (Keras refuses to track them)
@@ -53,12 +64,18 @@ extension KerasGraphReader {
 
     /// The output a custom layer's consumers were built with (the first consumer that records one), or a Lambda's
     /// `output_shape`; nil when nothing records it.
-    func customOutput(
-        _ layer: KerasLayerConfig, consumers: [(layer: KerasLayerConfig, position: Int, inputs: Int)]
-    ) throws -> TensorSpec? {
+    func customOutput(_ layer: KerasLayerConfig, consumers: [Consumer], layers: [KerasLayerConfig]) throws -> TensorSpec? {
         let dtype = (try? self.dtype(layer)) ?? .float32
         for consumer in consumers {
-            guard let build = consumer.layer.entry["build_config"]?.objectValue else { continue }
+            // A shape left out (null) or not fixed (None beyond the batch) says nothing netviz can use: the next source.
+            guard let recorded = consumer.recorded, let shape = recorded["shape"],
+                let dims = try? inputDims(shape, layer: layer.name)
+            else { continue }
+            return TensorSpec(dims, dtype: recorded["dtype"]?.stringValue.flatMap(DType.init(rawValue:)) ?? dtype)
+        }
+        for consumer in consumers where consumer.firstCall {
+            let reader = layers[consumer.layer]
+            guard let build = reader.entry["build_config"]?.objectValue else { continue }
             var shapes: [JSON] = []
             if let shape = build["input_shape"] {
                 shapes = consumer.inputs == 1 ? [shape] : shape.arrayValue ?? []
@@ -72,8 +89,7 @@ extension KerasGraphReader {
                 return TensorSpec(try inputDims(shapes[consumer.position], layer: layer.name), dtype: dtype)
             } catch let problem as LayerProblem {
                 throw NetVizError.layer(
-                    name: consumer.layer.name, className: consumer.layer.className,
-                    message: "its build_config input shape: \(problem.message)")
+                    name: reader.name, className: reader.className, message: "its build_config input shape: \(problem.message)")
             }
         }
         if layer.className == "Lambda", let shape = layer.value("output_shape"), let dims = shape.arrayValue {

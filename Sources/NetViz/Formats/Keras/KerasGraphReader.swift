@@ -117,6 +117,8 @@ struct KerasGraphReader {
     /// and their order.
     struct CallArguments {
         var inputs: [TensorReference] = []
+        /// The shape and dtype Keras 3 recorded for each input tensor (`__keras_tensor__`'s config), nil in Keras 2.
+        var recorded: [JSON?] = []
         var constants: [Double] = []
         var order: [ElementwiseOperand] = []
     }
@@ -151,6 +153,7 @@ struct KerasGraphReader {
             }
             arguments.order.append(.input(arguments.inputs.count))
             arguments.inputs.append(TensorReference(layer: name, call: Int(call)))
+            arguments.recorded.append(nil)
         }
         // Keras 2 (tf_keras): a node is a list of `[layer, node_index, tensor_index, kwargs]`.
         if let keras2Node = node.arrayValue {
@@ -183,6 +186,7 @@ struct KerasGraphReader {
                         message: "its reference to '\(name)' has a keras_history whose indices are not integers")
                 }
                 try reference(name, node: index, tensor: tensor)
+                arguments.recorded[arguments.recorded.count - 1] = value["config"]
             } else if let number = value.doubleValue {
                 arguments.constants.append(number)
                 arguments.order.append(.constant(number))
@@ -251,11 +255,13 @@ struct KerasGraphReader {
             sources.append(inputs)
         }
         // Who reads each layer's first call: where a custom layer's output shape is recorded.
-        var consumers = [[(layer: Int, position: Int, inputs: Int)]](repeating: [], count: layers.count)
-        for call in calls where call.index == 0 {
+        var consumers = [[Consumer]](repeating: [], count: layers.count)
+        for call in calls {
             for (position, reference) in call.arguments.inputs.enumerated() where reference.call == 0 {
                 if let index = indexOf[reference.layer] {
-                    consumers[index].append((call.layer, position, call.arguments.inputs.count))
+                    consumers[index].append(
+                        Consumer(layer: call.layer, position: position, inputs: call.arguments.inputs.count,
+                                 firstCall: call.index == 0, recorded: call.arguments.recorded[position]))
                 }
             }
         }
@@ -314,7 +320,9 @@ struct KerasGraphReader {
             throw NetVizError.graph("layer name '\(layer.name)' is used twice; layer names must be unique")
         }
         // A custom layer's output is the input the next layer was built with.
-        let consumers = layers.indices.map { i in i + 1 < layers.count ? [(layer: i + 1, position: 0, inputs: 1)] : [] }
+        let consumers = layers.indices.map { i in
+            i + 1 < layers.count ? [Consumer(layer: i + 1, position: 0, inputs: 1, firstCall: true, recorded: nil)] : []
+        }
         let custom = try customLayers(layers, consumers: consumers, container: container)
         try rejectUnknown(layers.filter { custom[$0.name] == nil })
         let keys = Self.weightKeys(layers)
