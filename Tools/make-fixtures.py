@@ -377,6 +377,22 @@ def case_preprocessing():
                                             bucket_hot], name="preprocessing")
 
 
+def case_audio():
+    wave = keras.Input(shape=(600,), name="wave")
+    stereo = keras.Input(shape=(300, 2), name="stereo")
+    mel = L.MelSpectrogram(fft_length=64, sequence_stride=32, sequence_length=48, num_mel_bins=12, sampling_rate=8000,
+                           name="mel")(wave)
+    mel_raw = L.MelSpectrogram(fft_length=32, sequence_stride=16, num_mel_bins=6, sampling_rate=4000, power_to_db=False,
+                               mag_exp=1.0, window="hamming", name="mel_raw")(wave)
+    outputs = [mel, mel_raw]
+    for mode, padding, expand in (("log", "valid", False), ("magnitude", "same", False), ("psd", "valid", True),
+                                  ("real", "same", False), ("imag", "valid", False), ("angle", "valid", False),
+                                  ("stft", "same", True)):
+        outputs.append(L.STFTSpectrogram(mode=mode, frame_length=24, frame_step=10, fft_length=32, padding=padding,
+                                         expand_dims=expand, name=f"stft_{mode}")(stereo))
+    return keras.Model([wave, stereo], outputs, name="audio")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -514,6 +530,9 @@ CASES = {
                                "CenterCrop (smaller and larger), AutoContrast, 19 augmentation layers (the identity), "
                                "CategoryEncoding (one_hot, multi_hot, count), IntegerLookup (int, mask + 2 OOV count, "
                                "invert), Discretization (int, multi_hot)"),
+    "imported_audio": (case_audio, [], "F32",
+                       "MelSpectrogram (dB and raw magnitude, Hann and Hamming) and STFTSpectrogram in all seven modes "
+                       "(valid and same padding, expand_dims) with seeded kernels"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -4,11 +4,11 @@ import Testing
 @testable import NetViz
 
 /// Layers read without their Python code (registered custom classes, Keras's CustomScaleLayer, Lambda), against
-/// what Keras's model.summary() said of the same models (Fixtures/keras/custom, Tools/make-custom-layer-fixtures.py).
+/// what Keras's model.summary() said of the same models (Fixtures/keras/summary-only, Tools/make-summary-only-fixtures.py).
 @Suite struct CustomLayerTests {
     static let models = ["custom_functional", "custom_sequential"]
 
-    static func path(_ file: String) -> String { Fixtures.url("keras/custom/" + file).path }
+    static func path(_ file: String) -> String { Fixtures.url("keras/summary-only/" + file).path }
 
     /// Every row's name, class (marked custom), output shape and params equal Keras's; the totals too. The trainable
     /// split of a custom layer is not in the file (model.weights.h5 does not record it), so its params count as
@@ -16,7 +16,7 @@ import Testing
     @Test(arguments: models)
     func archiveMatchesKerasRows(name: String) throws {
         let stats = try ModelStatistics(ModelFormats.load(path: Self.path("\(name).keras")).model)
-        let expected: [String: Any] = try Fixtures.object("keras/custom/\(name).expected.json")
+        let expected: [String: Any] = try Fixtures.object("keras/summary-only/\(name).expected.json")
         #expect(stats.totalParams == expected["total_params"] as? Int64)
         let rows = try #require(expected["layers"] as? [[String: Any]])
         let offset = stats.model.nodes.count - rows.count  // Keras lists no InputLayer row for a Sequential

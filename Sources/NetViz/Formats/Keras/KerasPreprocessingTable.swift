@@ -56,6 +56,29 @@ extension KerasGraphReader {
             let bins = try c.int("num_bins")
             return Hashing<OneInput>(kerasClassName: c.className, outputMode: try c.categoricalOutput("int"), bins: bins, name: c.name)
         },
+        "STFTSpectrogram": { c in
+            let modeText = try c.string("mode", "log")
+            guard let mode = STFTSpectrogram.Mode(rawValue: modeText) else { throw LayerProblem("mode '\(modeText)' is not Keras's") }
+            guard try c.dataFormat() == .channelsLast else { throw LayerProblem("data_format channels_first is not read") }
+            let length = try c.int("frame_length")
+            let text = try c.string("padding", "valid")
+            guard let padding = Padding(rawValue: text) else { throw LayerProblem("padding '\(text)' is not Keras's") }
+            return STFTSpectrogram(
+                mode: mode, frameLength: length, frameStep: c.value("frame_step") == nil ? length / 2 : try c.int("frame_step"),
+                fftLength: c.value("fft_length") == nil ? STFTSpectrogram.nextPowerOfTwo(length) : try c.int("fft_length"),
+                padding: padding, expandDims: try c.bool("expand_dims", false), name: c.name)
+        },
+        "MelSpectrogram": { c in
+            MelSpectrogram(
+                fftLength: try c.int("fft_length", 2048), sequenceStride: try c.int("sequence_stride", 512),
+                sequenceLength: c.value("sequence_length") == nil ? nil : try c.int("sequence_length"),
+                window: try c.string("window", "hann"), samplingRate: try c.double("sampling_rate", 16000),
+                melBins: try c.int("num_mel_bins", 128), minFrequency: try c.double("min_freq", 20),
+                maxFrequency: c.value("max_freq") == nil ? nil : try c.double("max_freq", 0),
+                powerToDB: try c.bool("power_to_db", true), topDB: try c.double("top_db", 80),
+                magnitudeExponent: try c.double("mag_exp", 2), minPower: try c.double("min_power", 1e-10),
+                referencePower: try c.double("ref_power", 1), name: c.name)
+        },
         "HashedCrossing": { c in
             let bins = try c.int("num_bins")
             return Hashing<SeveralInputs>(kerasClassName: c.className, outputMode: try c.categoricalOutput("int"), bins: bins, name: c.name)

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Writes Tests/NetVizTests/Fixtures/keras/custom: Keras 3 models with layers netviz has no code for (registered
-custom classes, one holding a sub-layer, Keras's own CustomScaleLayer of InceptionResNetV2, Lambda), saved by Keras.
-netviz reads them without their Python code (Docs/keras-import.md, "Custom layers"): output shapes from the
-build_config of the layers they feed, params from the archive's model.weights.h5.
+"""Writes Tests/NetVizTests/Fixtures/keras/summary-only: Keras 3 models netviz summarises exactly but cannot run, so
+their fixtures are Keras's summary rows, not TensorFlow's outputs:
+- layers netviz has no code for (registered custom classes, one holding sub-layers, Keras's own CustomScaleLayer of
+  InceptionResNetV2, Lambda), read without their Python code (Docs/keras-import.md, "Custom layers"): output
+  shapes from what their consumers read, params from the archive's model.weights.h5;
+- text preprocessing on string inputs (StringLookup, TextVectorization, Hashing, HashedCrossing), and the audio
+  front ends (MelSpectrogram, STFTSpectrogram).
 
-    /work/venv-tf/bin/python Tools/make-custom-layer-fixtures.py [OUT_DIR]
+    /work/venv-tf/bin/python Tools/make-summary-only-fixtures.py [OUT_DIR]   # needs scipy for STFTSpectrogram
 
 For each model NAME: NAME.keras (model.save), NAME.json (model.to_json()), NAME.expected.json (the rows of Keras's
 model.summary(): name, class, output shape, params, trainable split).
@@ -19,7 +22,7 @@ import keras  # noqa: E402
 from keras.src.applications.inception_resnet_v2 import CustomScaleLayer  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NetVizTests", "Fixtures", "keras", "custom")
+    os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "NetVizTests", "Fixtures", "keras", "summary-only")
 L = keras.layers
 
 
@@ -93,6 +96,36 @@ def custom_sequential():
     ], name="custom_sequential")
 
 
+def text_preprocessing():
+    text = keras.Input((1,), dtype="string", name="text")
+    words = keras.Input((3,), dtype="string", name="words")
+    ids = keras.Input((3,), dtype="int32", name="ids")
+    a = keras.Input((2,), dtype="int32", name="a")
+    b = keras.Input((2,), dtype="int32", name="b")
+    outputs = [
+        L.TextVectorization(max_tokens=20, output_sequence_length=6, vocabulary=["the", "cat", "sat"], name="tokens")(text),
+        L.TextVectorization(output_mode="multi_hot", vocabulary=["the", "cat", "sat"], name="bag")(text),
+        L.TextVectorization(output_mode="count", split=None, vocabulary=["the cat", "sat"], name="phrases")(text),
+        L.StringLookup(vocabulary=["a", "b", "c"], name="lookup")(words),
+        L.StringLookup(vocabulary=["a", "b", "c"], mask_token="", output_mode="multi_hot", name="lookup_hot")(words),
+        L.StringLookup(vocabulary=["a", "b"], num_oov_indices=2, output_mode="one_hot", name="lookup_one_hot")(words),
+        L.Hashing(16, name="hash_words")(words),
+        L.Hashing(8, output_mode="multi_hot", name="hash_ids")(ids),
+        L.HashedCrossing(10, name="cross")([a, b]),
+        L.HashedCrossing(6, output_mode="one_hot", name="cross_hot")([a[:, :1], b[:, :1]]),
+    ]
+    return keras.Model([text, words, ids, a, b], outputs, name="text_preprocessing")
+
+
+def audio_front_ends():
+    wave = keras.Input((4000,), name="wave")
+    channels = keras.Input((4000, 1), name="channels")
+    mel = L.MelSpectrogram(fft_length=256, sequence_stride=128, sequence_length=200, num_mel_bins=40,
+                           sampling_rate=8000, name="mel")(wave)
+    stft = L.STFTSpectrogram(mode="log", frame_length=200, frame_step=100, fft_length=256, name="stft")(channels)
+    return keras.Model([wave, channels], [mel, stft], name="audio_front_ends")
+
+
 def rows(model):
     out = []
     for layer in model.layers:
@@ -106,7 +139,7 @@ def rows(model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for make in (custom_functional, custom_sequential):
+    for make in (custom_functional, custom_sequential, text_preprocessing, audio_front_ends):
         model = make()
         name = model.name
         model.save(os.path.join(OUT, f"{name}.keras"))
