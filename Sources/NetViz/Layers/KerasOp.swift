@@ -17,6 +17,16 @@ public struct KerasOp: Layer, InstanceClassName {
         case expandDims(Int)
         case squeeze([Int]?)
         case cast(DType)
+        /// `x[...]`: numpy's basic indexing (slices, integers, None, Ellipsis); the batch axis is kept whole.
+        case getItem([IndexItem])
+    }
+
+    /// One entry of a `GetItem` key.
+    public enum IndexItem: Sendable, Hashable {
+        case slice(start: Int?, stop: Int?, step: Int?)
+        case index(Int)
+        case newAxis
+        case ellipsis
     }
 
     public var operation: String
@@ -40,7 +50,7 @@ public struct KerasOp: Layer, InstanceClassName {
     /// The op classes netviz reads besides `ElementwiseOp`'s.
     public static func reads(_ className: String) -> Bool {
         functions[className] != nil || reductions.contains(className)
-            || ["Reshape", "Transpose", "ExpandDims", "Squeeze", "Cast"].contains(className)
+            || ["Reshape", "Transpose", "ExpandDims", "Squeeze", "Cast", "GetItem"].contains(className)
     }
 
     public init(operation: String, kind: Kind, name: String? = nil) {
@@ -101,7 +111,69 @@ public struct KerasOp: Layer, InstanceClassName {
             return TensorSpec(input.dims.indices.filter { !removed.contains($0) }.map { input.dims[$0] }, dtype: input.dtype)
         case .cast(let dtype):
             return TensorSpec(input.dims, dtype: dtype)
+        case .getItem(let items):
+            let (selections, newAxes) = try Self.select(items, shape: [1] + input.dims)
+            var dims: [Int] = []
+            for (axis, selection) in selections.enumerated() where axis > 0 {
+                dims += Array(repeating: 1, count: newAxes[axis])
+                if let kept = selection.kept { dims.append(kept.count) }
+            }
+            dims += Array(repeating: 1, count: newAxes[selections.count])
+            return TensorSpec(dims, dtype: input.dtype)
         }
+    }
+
+    /// For each axis of `shape` (batch first), the indices a key selects and whether the axis stays (an integer
+    /// drops it); and how many new axes come before each axis (the last entry: after all of them).
+    static func select(_ items: [IndexItem], shape: [Int]) throws -> (selections: [(kept: [Int]?, index: Int)], newAxes: [Int]) {
+        let consuming = items.filter { if case .slice = $0 { return true }; if case .index = $0 { return true }; return false }.count
+        guard items.filter({ $0 == .ellipsis }).count <= 1 else { throw LayerProblem("an index can have one Ellipsis") }
+        guard consuming <= shape.count else { throw LayerProblem("the index has \(consuming) entries for \(shape.count) axes") }
+        var expanded: [IndexItem] = []
+        for item in items {
+            if item == .ellipsis {
+                expanded += Array(repeating: .slice(start: nil, stop: nil, step: nil), count: shape.count - consuming)
+            } else {
+                expanded.append(item)
+            }
+        }
+        if !items.contains(.ellipsis) { expanded += Array(repeating: .slice(start: nil, stop: nil, step: nil), count: shape.count - consuming) }
+        var selections: [(kept: [Int]?, index: Int)] = []
+        var newAxes = [Int](repeating: 0, count: shape.count + 1)
+        for item in expanded {
+            let axis = selections.count
+            switch item {
+            case .newAxis:
+                guard axis > 0 else { throw LayerProblem("a new axis before the batch axis is not read") }
+                newAxes[axis] += 1
+            case .index(let i):
+                guard axis > 0 else { throw LayerProblem("indexing the batch axis is not read") }
+                let n = shape[axis]
+                guard i >= -n, i < n else { throw LayerProblem("index \(i) is out of range for axis \(axis) of size \(n)") }
+                selections.append((nil, i < 0 ? i + n : i))
+            case .slice(let start, let stop, let step):
+                let n = shape[axis]
+                let step = step ?? 1
+                guard step != 0, abs(step) <= 1 << 30 else { throw LayerProblem("slice step cannot be zero") }
+                if axis == 0 {
+                    guard start == nil, stop == nil, step == 1 else { throw LayerProblem("slicing the batch axis is not read") }
+                    selections.append((Array(0..<1), 0))
+                    continue
+                }
+                // Python's slice.indices(n).
+                func clamp(_ v: Int?, _ fallback: Int, _ low: Int, _ high: Int) -> Int {
+                    guard let v else { return fallback }
+                    let w = v < 0 ? max(v, -(1 << 40)) + n : min(v, 1 << 40)
+                    return min(max(w, low), high)
+                }
+                let first = step > 0 ? clamp(start, 0, 0, n) : clamp(start, n - 1, -1, n - 1)
+                let end = step > 0 ? clamp(stop, n, 0, n) : clamp(stop, -1, -1, n - 1)
+                selections.append((Array(stride(from: first, to: end, by: step)), 0))
+            case .ellipsis:
+                break
+            }
+        }
+        return (selections, newAxes)
     }
 
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
@@ -158,6 +230,17 @@ extension KerasOp: Executable {
             return Kernels.transpose(x, axes ?? Array((0..<x.rank).reversed()))
         case .reshape, .expandDims, .squeeze, .cast:
             return Tensor(unchecked: outputShape, data: x.data)
+        case .getItem(let items):
+            let (selections, _) = try Self.select(items, shape: [1] + Array(x.shape.dropFirst()))
+            // Every axis's chosen indices (the batch whole), gathered in order; new axes do not move data.
+            let lists = [Array(0..<x.shape[0])] + selections.dropFirst().map { $0.kept ?? [$0.index] }
+            var strides = [Int](repeating: 1, count: x.rank)
+            for axis in stride(from: x.rank - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * x.shape[axis + 1] }
+            var offsets = [0]
+            for (axis, list) in lists.enumerated() {
+                offsets = offsets.flatMap { base in list.map { base + $0 * strides[axis] } }
+            }
+            return Tensor(unchecked: outputShape, data: offsets.map { x.data[$0] })
         }
     }
 }

@@ -183,8 +183,9 @@ enum TFModels {
         let params = try #require(facts["layer_params"] as? [String: Int])
         let shapes = try #require(facts["layer_output_shapes"] as? [String: [Any]])
         let stats = try ModelStatistics(TFModels.model(name))
-        // One row per Keras layer: a shared layer's later calls fold into its row.
-        let rows = stats.model.nodes.filter { stats.isRow($0.index) }
+        // One row per Keras layer: a shared layer's later calls fold into its row; keras.ops nodes (GetItem) are
+        // operations, not layers, so Keras lists no params for them.
+        let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.baseLayer is KerasOp) }
         #expect(rows.count == params.count)
         for node in rows {
             #expect(stats.layers[node.index].params == Int64(try #require(params[node.name], "\(node.name)")), "\(name)/\(node.name)")

@@ -328,6 +328,27 @@ extension KerasLayerConfig {
         case "Transpose": return .transpose(try axes("axes"))
         case "ExpandDims": return .expandDims(try firstInt("axis", 0))
         case "Squeeze": return .squeeze(try axes("axis"))
+        case "GetItem":
+            // The key is the call's second argument: a list of `__slice__` objects, integers, None and Ellipsis.
+            guard let key = entry["inbound_nodes"]?.arrayValue?.first?["args"]?.arrayValue?.dropFirst().first else {
+                throw LayerProblem("GetItem has no key")
+            }
+            let items = key.arrayValue ?? [key]
+            guard items.count <= 32 else { throw LayerProblem("GetItem's key has \(items.count) entries") }
+            return .getItem(try items.map { item in
+                if item.isNull { return .newAxis }
+                if case .int = item { return .index(try Self.integer(item, "GetItem index")) }
+                switch item["class_name"]?.stringValue {
+                case "__slice__":
+                    func bound(_ k: String) throws -> Int? {
+                        guard let v = item["config"]?[k], !v.isNull else { return nil }
+                        return try Self.integer(v, "slice \(k)")
+                    }
+                    return .slice(start: try bound("start"), stop: try bound("stop"), step: try bound("step"))
+                case "__ellipsis__": return .ellipsis
+                default: throw LayerProblem("GetItem's key holds \(item.kind) netviz cannot read")
+                }
+            })
         case "Cast":
             let name = try string("dtype", "float32")
             guard let dtype = DType(rawValue: name) else { throw LayerProblem("dtype '\(name)' is not read") }
