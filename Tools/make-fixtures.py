@@ -372,11 +372,13 @@ def case_preprocessing():
     inverse = L.IntegerLookup(vocabulary=[5, 3, 1, 7], invert=True, name="lookup_invert")(ids)
     buckets = L.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], name="buckets")(values)
     bucket_hot = L.Discretization(bin_boundaries=[-0.25, 0.25], output_mode="multi_hot", name="bucket_hot")(values)
+    piped = L.Pipeline([L.Rescaling(0.5, offset=0.25), L.Resizing(6, 8, interpolation="nearest"), L.CenterCrop(4, 4)],
+                       name="pipeline")(img)
     sliced = img[:, 2:9:3, ::-1, 1]
     picked = values[..., None, -2:]
     return keras.Model([img, ids, values], [bilinear, nearest, crop_aspect, pad_aspect, center, center_up, contrast,
                                             augmented, onehot, multihot, count, lookup, lookup_mask, inverse, buckets,
-                                            bucket_hot, sliced, picked], name="preprocessing")
+                                            bucket_hot, sliced, picked, piped], name="preprocessing")
 
 
 def case_audio():
@@ -531,7 +533,7 @@ CASES = {
                                "preprocessing at inference: Resizing (bilinear, nearest, crop/pad to aspect ratio), "
                                "CenterCrop (smaller and larger), AutoContrast, 19 augmentation layers (the identity), "
                                "CategoryEncoding (one_hot, multi_hot, count), IntegerLookup (int, mask + 2 OOV count, "
-                               "invert), Discretization (int, multi_hot), keras.ops GetItem (strided, reversed, Ellipsis, None)"),
+                               "invert), Discretization (int, multi_hot), keras.ops GetItem (strided, reversed, Ellipsis, None), a Pipeline"),
     "imported_audio": (case_audio, [], "F32",
                        "MelSpectrogram (dB and raw magnitude, Hann and Hamming) and STFTSpectrogram in all seven modes "
                        "(valid and same padding, expand_dims) with seeded kernels"),

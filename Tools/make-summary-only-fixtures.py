@@ -4,12 +4,12 @@ their fixtures are Keras's summary rows, not TensorFlow's outputs:
 - layers netviz has no code for (registered custom classes, one holding sub-layers, Keras's own CustomScaleLayer of
   InceptionResNetV2, Lambda), read without their Python code (Docs/keras-import.md, "Custom layers"): output
   shapes from what their consumers read, params from the archive's model.weights.h5;
-- text preprocessing on string inputs (StringLookup, TextVectorization, Hashing, HashedCrossing), and the audio
-  front ends (MelSpectrogram, STFTSpectrogram).
+- text preprocessing on string inputs (StringLookup, TextVectorization, Hashing, HashedCrossing), the audio
+  front ends (MelSpectrogram, STFTSpectrogram), and ContrastLimitedAdaptiveHistogramEqualization (no kernel).
 
     /work/venv-tf/bin/python Tools/make-summary-only-fixtures.py [OUT_DIR]   # needs scipy for STFTSpectrogram
 
-For each model NAME: NAME.keras (model.save), NAME.json (model.to_json()), NAME.expected.json (the rows of Keras's
+For each model NAME: NAME.keras (model.save; custom-layer models only), NAME.json (model.to_json()), NAME.expected.json (the rows of Keras's
 model.summary(): name, class, output shape, params, trainable split).
 """
 import json
@@ -126,6 +126,12 @@ def audio_front_ends():
     return keras.Model([wave, channels], [mel, stft], name="audio_front_ends")
 
 
+def image_equalization():
+    photo = keras.Input((16, 16, 3), name="photo")
+    out = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(4, 4), name="clahe")(photo)
+    return keras.Model(photo, out, name="image_equalization")
+
+
 def rows(model):
     out = []
     for layer in model.layers:
@@ -139,10 +145,11 @@ def rows(model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for make in (custom_functional, custom_sequential, text_preprocessing, audio_front_ends):
+    for make in (custom_functional, custom_sequential, text_preprocessing, audio_front_ends, image_equalization):
         model = make()
         name = model.name
-        model.save(os.path.join(OUT, f"{name}.keras"))
+        if name.startswith("custom"):  # the archives' weights give custom layers their params; the others need none
+            model.save(os.path.join(OUT, f"{name}.keras"))
         with open(os.path.join(OUT, f"{name}.json"), "w") as f:
             f.write(model.to_json())
         expected = {"model": name, "keras_version": keras.__version__, "total_params": int(model.count_params()),

@@ -294,3 +294,80 @@ enum ImageKernels {
         return Tensor(unchecked: [n, height, width, c], data: out)
     }
 }
+
+/// `keras.layers.Pipeline`: preprocessing layers applied in turn, one row as Keras prints it. Its layers hold no
+/// weights (Keras builds Pipelines for preprocessing), so it has none.
+public struct Pipeline: Layer {
+    public static let className = "Pipeline"
+    public static let arity = Arity.one
+    public var layers: [any Layer]
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(_ layers: [any Layer], name: String? = nil) {
+        self.layers = layers
+        self.name = name
+    }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        var spec = inputs[0]
+        for layer in layers {
+            let input = [spec]
+            guard layer.weights(for: input).isEmpty else {
+                throw LayerProblem("its layer \(layer.name ?? type(of: layer).className) holds weights; netviz reads Pipelines of preprocessing layers")
+            }
+            spec = try layer.outputSpec(for: input)
+        }
+        return spec
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
+        var (spec, total): (TensorSpec, Int64) = (inputs[0], 0)
+        for layer in layers {
+            let next = try layer.outputSpec(for: [spec])
+            total = try Checked.add(total, layer.macs(for: [spec], output: next))
+            spec = next
+        }
+        return total
+    }
+}
+
+extension Pipeline: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        var x = context.inputs[0]
+        for layer in layers {
+            guard let kernel = layer as? any Executable else { throw KernelError("has no kernel for its layer \(type(of: layer).className)") }
+            var inner = KernelContext(layerName: context.layerName, inputs: [x], weights: [:], mode: context.mode)
+            x = try kernel.execute(&inner)
+            context.macs += inner.macs
+        }
+        return x
+    }
+}
+
+/// `keras.layers.ContrastLimitedAdaptiveHistogramEqualization`: the image's shape kept, no weights, no MACs. netviz
+/// has no kernel for its tiled, clipped histogram equalisation, and verify names the layer.
+public struct ContrastLimitedAdaptiveHistogramEqualization: Layer {
+    public static let className = "ContrastLimitedAdaptiveHistogramEqualization"
+    public static let arity = Arity.one
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(name: String? = nil) { self.name = name }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
+        try ShapeRules.requireRank(inputs[0], 4)
+        return TensorSpec(inputs[0].dims, dtype: .float32)
+    }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension ContrastLimitedAdaptiveHistogramEqualization: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        throw KernelError("has no kernel: netviz does not implement contrast-limited adaptive histogram equalisation")
+    }
+}

@@ -79,6 +79,24 @@ extension KerasGraphReader {
                 magnitudeExponent: try c.double("mag_exp", 2), minPower: try c.double("min_power", 1e-10),
                 referencePower: try c.double("ref_power", 1), name: c.name)
         },
+        "ContrastLimitedAdaptiveHistogramEqualization": { c in ContrastLimitedAdaptiveHistogramEqualization(name: c.name) },
+        "Pipeline": { c in
+            guard let entries = c.value("layers")?.arrayValue, entries.count <= 1_000 else {
+                throw LayerProblem("layers must be a list of at most 1,000 layer configs")
+            }
+            return Pipeline(try entries.enumerated().map { i, json in
+                guard let className = json["class_name"]?.stringValue, let config = json["config"]?.objectValue else {
+                    throw LayerProblem("its layer #\(i) is not a Keras layer config")
+                }
+                let inner = KerasLayerConfig(
+                    name: config["name"]?.stringValue ?? "\(c.name)/\(i)", className: className,
+                    module: json["module"]?.stringValue ?? "", registeredName: nil, config: config, entry: json.objectValue ?? [:])
+                guard let build = KerasGraphReader.builders[className], className != "Pipeline" else {
+                    throw LayerProblem("its layer '\(inner.name)' is a \(className), which netviz does not read inside a Pipeline")
+                }
+                return try build(inner)
+            }, name: c.name)
+        },
         "HashedCrossing": { c in
             let bins = try c.int("num_bins")
             return Hashing<SeveralInputs>(kerasClassName: c.className, outputMode: try c.categoricalOutput("int"), bins: bins, name: c.name)
