@@ -338,6 +338,20 @@ def case_siamese():
     return keras.Model([a, b], [diff, again, eb], name="siamese")
 
 
+# ---- issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations ----------------
+def case_conv_variants():
+    x = keras.Input(shape=(9, 4), name="input")
+    t = L.Conv1DTranspose(5, 3, strides=2, padding="same", activation="relu", name="tconv1d")(x)
+    v = L.Conv1DTranspose(3, 4, strides=3, output_padding=1, name="tconv1d_outpad")(x)
+    d = L.DepthwiseConv1D(3, strides=2, padding="same", depth_multiplier=2, name="dwconv1d")(x)
+    s = L.SeparableConv1D(6, 3, dilation_rate=2, depth_multiplier=2, activation="tanh", name="sepconv1d")(x)
+    c = L.DepthwiseConv1D(2, use_bias=False, data_format="channels_first", name="dwconv1d_cf")(x)
+    y = keras.Input(shape=(3, 4, 3, 2), name="volume")
+    u = L.Conv3DTranspose(3, (2, 3, 2), strides=(2, 1, 2), padding="same", name="tconv3d")(y)
+    w = L.Conv3DTranspose(2, 2, strides=2, output_padding=(1, 0, 1), use_bias=False, name="tconv3d_outpad")(y)
+    return keras.Model([x, y], [t, v, d, s, c, u, w], name="conv_variants")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -470,6 +484,9 @@ CASES = {
     "imported_siamese": (case_siamese, [], "F32",
                          "a siamese model: a Functional encoder called on two inputs, a Dense called three times (once on "
                          "its own output's path), outputs from later calls"),
+    "imported_conv_variants": (case_conv_variants, [], "F32",
+                               "Conv1DTranspose (same strided, output_padding), DepthwiseConv1D (both formats), "
+                               "SeparableConv1D dilated, Conv3DTranspose (same strided, output_padding)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -90,6 +90,8 @@ public enum LayerCatalog {
         GroupNormalization.self, UnitNormalization.self, TimeDistributed.self, MultiHeadAttention.self,
         Conv3D.self, MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
         Resample3D.self, KerasOp.self,
+        // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
+        Conv1DTranspose.self, Conv3DTranspose.self, DepthwiseConv1D.self, SeparableConv1D.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

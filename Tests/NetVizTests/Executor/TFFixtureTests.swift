@@ -136,6 +136,8 @@ enum TFModels {
         "imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet",
         "imported_sequence_misc", "imported_transformer", "imported_video",
         "imported_ops", "imported_siamese",
+        // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
+        "imported_conv_variants",
     ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }

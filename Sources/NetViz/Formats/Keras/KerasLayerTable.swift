@@ -277,6 +277,35 @@ extension KerasGraphReader {
             }
             return Bidirectional(layer, backward: try wrapped("backward_layer"), mergeMode: merge, name: c.name)
         },
+        // Convolution variants, adaptive pooling, attention, EinsumDense, normalizations (issue 11)
+        "Conv1DTranspose": { c in
+            Conv1DTranspose(
+                filters: try c.int("filters"), kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1),
+                padding: try c.padding(), outputPadding: c.value("output_padding") == nil ? nil : try c.firstInt("output_padding", 0),
+                dataFormat: try c.dataFormat(), dilationRate: try c.firstInt("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "Conv3DTranspose": { c in
+            Conv3DTranspose(
+                filters: try c.int("filters"), kernelSize: try c.size3("kernel_size", 1), strides: try c.size3("strides", 1),
+                padding: try c.padding(), outputPadding: c.value("output_padding") == nil ? nil : try c.size3("output_padding", 0),
+                dataFormat: try c.dataFormat(), dilationRate: try c.size3("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "DepthwiseConv1D": { c in
+            DepthwiseConv1D(
+                kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1), padding: try c.padding(),
+                depthMultiplier: try c.int("depth_multiplier", 1), dataFormat: try c.dataFormat(),
+                dilationRate: try c.firstInt("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "SeparableConv1D": { c in
+            SeparableConv1D(
+                filters: try c.int("filters"), kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.firstInt("dilation_rate", 1),
+                depthMultiplier: try c.int("depth_multiplier", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
     ]
 }
 
