@@ -352,6 +352,52 @@ def case_conv_variants():
     return keras.Model([x, y], [t, v, d, s, c, u, w], name="conv_variants")
 
 
+def case_adaptive_pooling():
+    x = keras.Input(shape=(10, 3), name="seq")
+    a1 = L.AdaptiveAveragePooling1D(4, name="aap1d")(x)
+    m1 = L.AdaptiveMaxPooling1D(7, name="amp1d")(x)
+    u1 = L.AdaptiveAveragePooling1D(13, name="aap1d_up")(x)
+    y = keras.Input(shape=(7, 9, 2), name="image")
+    a2 = L.AdaptiveAveragePooling2D((3, 4), name="aap2d")(y)
+    m2 = L.AdaptiveMaxPooling2D(5, name="amp2d")(y)
+    c2 = L.AdaptiveAveragePooling2D((2, 3), data_format="channels_first", name="aap2d_cf")(y)
+    z = keras.Input(shape=(5, 6, 4, 2), name="volume")
+    a3 = L.AdaptiveAveragePooling3D((2, 4, 3), name="aap3d")(z)
+    m3 = L.AdaptiveMaxPooling3D((3, 2, 4), data_format="channels_first", name="amp3d_cf")(z)
+    return keras.Model([x, y, z], [a1, m1, u1, a2, m2, c2, a3, m3], name="adaptive_pooling")
+
+
+def case_dot_einsum():
+    x = keras.Input(shape=(4, 6), name="x")
+    y = keras.Input(shape=(5, 6), name="y")
+    d = L.Dot(axes=2, name="dot")([x, y])
+    n = L.Dot(axes=(1, 1), normalize=True, name="dot_normalized")([x, L.Dense(3, name="proj")(x)])
+    v = L.Dot(axes=1, name="dot_vectors")([L.GlobalAveragePooling1D(name="gx")(x), L.GlobalMaxPooling1D(name="gy")(y)])
+    e1 = L.EinsumDense("abc,cd->abd", output_shape=(4, 7), bias_axes="d", activation="relu", name="einsum_dense")(x)
+    e2 = L.EinsumDense("...b,bc->...c", output_shape=5, name="einsum_left")(y)
+    e3 = L.EinsumDense("abc,cde->abde", output_shape=(4, 3, 2), bias_axes="de", name="einsum_heads")(x)
+    e4 = L.EinsumDense("ab...,bc->ac...", output_shape=(7,), bias_axes="c", name="einsum_right")(x)
+    e5 = L.EinsumDense("abc,cd->ad", output_shape=(5,), bias_axes="d", name="einsum_sum")(x)
+    return keras.Model([x, y], [d, n, v, e1, e2, e3, e4, e5], name="dot_einsum")
+
+
+def case_attention():
+    q = keras.Input(shape=(5, 6), name="query")
+    k = keras.Input(shape=(7, 6), name="key")
+    v = keras.Input(shape=(7, 4), name="value")
+    a1 = L.Attention(use_scale=True, name="luong")([q, k])
+    a2 = L.Attention(use_scale=True, score_mode="concat", name="luong_concat")([q, v, k])
+    a3 = L.Attention(dropout=0.3, name="luong_causal")([q, q], use_causal_mask=True)
+    b1 = L.AdditiveAttention(name="bahdanau")([q, v, k])
+    b2 = L.AdditiveAttention(use_scale=False, name="bahdanau_causal")([q, q], use_causal_mask=True)
+    g1 = L.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2, name="gqa")(q, k)
+    g2 = L.GroupQueryAttention(head_dim=2, num_query_heads=3, num_key_value_heads=1, use_bias=False, use_gate=True,
+                               name="gqa_gate_causal")(q, q, use_causal_mask=True)
+    g3 = L.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=2, sliding_window=2,
+                               name="gqa_window")(q, k, v)
+    return keras.Model([q, k, v], [a1, a2, a3, b1, b2, g1, g2, g3], name="attention")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -361,6 +407,17 @@ def set_seeded_weights(layer, dtype, owner=None, inner=""):
         out = {}
         for part, sub in (("query", layer._query_dense), ("key", layer._key_dense), ("value", layer._value_dense),
                           ("attention_output", layer._output_dense)):
+            values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
+            sub.set_weights(values)
+            out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
+        return out
+    if isinstance(layer, L.GroupQueryAttention):
+        # netviz names the sublayers' weights query/..., key/..., gate/..., value/..., attention_output/...
+        out = {}
+        parts = [("query", layer._query_dense), ("key", layer._key_dense)]
+        parts += [("gate", layer._gate_dense)] if layer.use_gate else []
+        parts += [("value", layer._value_dense), ("attention_output", layer._output_dense)]
+        for part, sub in parts:
             values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
             sub.set_weights(values)
             out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
@@ -487,6 +544,16 @@ CASES = {
     "imported_conv_variants": (case_conv_variants, [], "F32",
                                "Conv1DTranspose (same strided, output_padding), DepthwiseConv1D (both formats), "
                                "SeparableConv1D dilated, Conv3DTranspose (same strided, output_padding)"),
+    "imported_adaptive_pooling": (case_adaptive_pooling, [], "F32",
+                                  "AdaptiveAverage/MaxPooling1D/2D/3D: bins of two sizes, more outputs than inputs, "
+                                  "channels_first"),
+    "imported_dot_einsum": (case_dot_einsum, [], "F32",
+                            "Dot (axes int and pair, normalize, rank-2 inputs), EinsumDense (plain, left and right "
+                            "ellipsis, multi-axis kernel and bias, a summed input axis, activation)"),
+    "imported_attention": (case_attention, [], "F32",
+                           "Attention (dot with scale, concat, causal with dropout), AdditiveAttention (with and without "
+                           "scale, causal), GroupQueryAttention (grouped heads, gate + causal without bias, sliding "
+                           "window with a key)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -92,6 +92,9 @@ public enum LayerCatalog {
         Resample3D.self, KerasOp.self,
         // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         Conv1DTranspose.self, Conv3DTranspose.self, DepthwiseConv1D.self, SeparableConv1D.self,
+        AdaptiveAveragePooling1D.self, AdaptiveAveragePooling2D.self, AdaptiveAveragePooling3D.self,
+        AdaptiveMaxPooling1D.self, AdaptiveMaxPooling2D.self, AdaptiveMaxPooling3D.self,
+        Dot.self, EinsumDense.self, Attention.self, AdditiveAttention.self, GroupQueryAttention.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

@@ -137,7 +137,7 @@ enum TFModels {
         "imported_sequence_misc", "imported_transformer", "imported_video",
         "imported_ops", "imported_siamese",
         // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
-        "imported_conv_variants",
+        "imported_conv_variants", "imported_adaptive_pooling", "imported_dot_einsum", "imported_attention",
     ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }

@@ -306,6 +306,50 @@ extension KerasGraphReader {
                 depthMultiplier: try c.int("depth_multiplier", 1), activation: try c.activation(),
                 useBias: try c.bool("use_bias", true), name: c.name)
         },
+        "AdaptiveAveragePooling1D": { c in AdaptiveAveragePooling1D(outputSize: try c.outputSize(1), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveAveragePooling2D": { c in AdaptiveAveragePooling2D(outputSize: try c.outputSize(2), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveAveragePooling3D": { c in AdaptiveAveragePooling3D(outputSize: try c.outputSize(3), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling1D": { c in AdaptiveMaxPooling1D(outputSize: try c.outputSize(1), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling2D": { c in AdaptiveMaxPooling2D(outputSize: try c.outputSize(2), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling3D": { c in AdaptiveMaxPooling3D(outputSize: try c.outputSize(3), dataFormat: try c.dataFormat(), name: c.name) },
+        "Dot": { c in
+            guard let axes = try c.intList("axes"), axes.count == 1 || axes.count == 2 else { throw LayerProblem("axes must be one integer or two") }
+            return Dot(axes: axes, normalize: try c.bool("normalize", false), name: c.name)
+        },
+        "EinsumDense": { c in
+            try c.refuseAttentionScores()
+            let equation = try c.string("equation", "")
+            _ = try EinsumDense.parse(equation)
+            let shape: [Int?]
+            switch c.value("output_shape") {
+            case .none: throw LayerProblem("output_shape is missing")
+            case .array(let items)?:
+                guard items.count <= 64 else { throw LayerProblem("output_shape has \(items.count) entries") }
+                shape = try items.map { $0.isNull ? nil : try KerasLayerConfig.integer($0, "output_shape") }
+            case let item?: shape = [try KerasLayerConfig.integer(item, "output_shape")]
+            }
+            return EinsumDense(
+                equation: equation, outputShape: shape, biasAxes: c.value("bias_axes") == nil ? nil : try c.string("bias_axes", ""),
+                activation: try c.activation(), name: c.name)
+        },
+        "Attention": { c in
+            try c.refuseAttentionScores()
+            let mode = try c.string("score_mode", "dot")
+            guard let scoreMode = Attention.ScoreMode(rawValue: mode) else { throw LayerProblem("score_mode '\(mode)' must be dot or concat") }
+            return Attention(useScale: try c.bool("use_scale", false), scoreMode: scoreMode, causal: c.anyCall("use_causal_mask"), name: c.name)
+        },
+        "AdditiveAttention": { c in
+            try c.refuseAttentionScores()
+            return AdditiveAttention(useScale: try c.bool("use_scale", true), causal: c.anyCall("use_causal_mask"), name: c.name)
+        },
+        "GroupQueryAttention": { c in
+            try c.refuseAttentionScores()
+            return GroupQueryAttention(
+                headDim: try c.int("head_dim"), numQueryHeads: try c.int("num_query_heads"),
+                numKeyValueHeads: try c.int("num_key_value_heads"), useBias: try c.bool("use_bias", true),
+                useGate: try c.bool("use_gate", false), slidingWindow: c.value("sliding_window") == nil ? nil : try c.int("sliding_window"),
+                causal: c.anyCall("use_causal_mask"), name: c.name)
+        },
     ]
 }
 

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@testable import NetViz
+
+/// The issue 11 layers (convolution variants, adaptive pooling, Dot, EinsumDense, attention, normalizations) by hand;
+/// their TensorFlow fixtures are in TFFixtureTests (`imported_conv_variants`, ...).
+@Suite struct Issue11LayerTests {
+    func run(_ layer: some Layer, on shapes: [[Int]]) throws -> (TensorSpec, Int64, Int64, Int64) {
+        let inputs = try shapes.map { try Input(shape: $0) }
+        let output = try inputs.count == 1 ? layer(inputs[0]) : layer(inputs)
+        let stats = try ModelStatistics(Model(inputs: inputs, outputs: [output]))
+        let last = try #require(stats.layers.last)
+        return (output.spec, last.params, last.trainableParams, last.macs)
+    }
+
+    @Test func adaptiveBinsAreKerasTensorFlowBins() {
+        // 10 into 4: windows of 3 that overlap; 3 into 5: windows of 1 and 2 that repeat inputs.
+        #expect(AdaptiveAveragePooling1D.bins(length: 10, count: 4) == [0..<3, 2..<5, 5..<8, 7..<10])
+        #expect(AdaptiveMaxPooling1D.bins(length: 3, count: 5) == [0..<1, 0..<2, 1..<2, 1..<3, 2..<3])
+        #expect(AdaptiveMaxPooling2D.bins(length: 8, count: 4) == [0..<2, 2..<4, 4..<6, 6..<8])
+    }
+
+    @Test func adaptivePoolingShapes() throws {
+        let (out, params, _, macs) = try run(AdaptiveAveragePooling2D(outputSize: [3, 4], dataFormat: .channelsFirst), on: [[5, 7, 9]])
+        #expect(out == TensorSpec([5, 3, 4]))
+        #expect(params == 0 && macs == 0)
+        #expect(throws: NetVizError.self) { try run(AdaptiveMaxPooling3D(outputSize: [2, 2]), on: [[4, 4, 4, 1]]) }
+        #expect(throws: NetVizError.self) { try run(AdaptiveMaxPooling1D(outputSize: [0]), on: [[4, 1]]) }
+    }
+
+    @Test func einsumDenseByHand() throws {
+        // Dense's equation: kernel [6, 7] + bias [7]; 4 x 6 x 7 MACs.
+        let (out, params, _, macs) = try run(EinsumDense(equation: "abc,cd->abd", outputShape: [nil, 7], biasAxes: "d"), on: [[4, 6]])
+        #expect(out == TensorSpec([4, 7]))
+        #expect(params == 6 * 7 + 7)
+        #expect(macs == 4 * 6 * 7)
+        // Heads: kernel [6, 3, 2], bias from the first bias letter on: [3, 2].
+        let (heads, headParams, _, headMACs) = try run(EinsumDense(equation: "abc,cde->abde", outputShape: [4, 3, 2], biasAxes: "de"), on: [[4, 6]])
+        #expect(heads == TensorSpec([4, 3, 2]))
+        #expect(headParams == 36 + 6)
+        #expect(headMACs == 4 * 6 * 3 * 2)
+        // Only the last bias letter: the bias still spans from it to the end ([1, 2] from "e" of "abde": [2]).
+        let (_, lastParams, _, _) = try run(EinsumDense(equation: "abc,cde->abde", outputShape: [4, 3, 2], biasAxes: "e"), on: [[4, 6]])
+        #expect(lastParams == 36 + 2)
+    }
+
+    /// A config's equation is hostile: every bad one is a LayerProblem, never a trap.
+    @Test func hostileEinsumEquations() throws {
+        let bad: [(String, [Int?])] = [
+            (String(repeating: "a", count: 65) + ",b->a", [2]), ("", [2]), ("ab,bc", [2]), ("ab,bc->ac->d", [2]),
+            ("a1,bc->ac", [2]), ("aab,bc->ac", [2]), ("ab,bc,cd->ad", [2]), ("ab,ac->ab", [2]), ("ab,bz->az", [nil]),
+            ("ab,bc->ac", [2, 3]), ("ab,ac->ac", [2]), ("ab,bc->bc", [2]), ("...,b->...", [2]), ("a...,bc->ac...", [2]),
+            ("ab,b é->a", [2]), ("ab,bc->ac", [-5]), ("abc,cd->abd", [5, 7]),
+        ]
+        for (equation, shape) in bad {
+            #expect(throws: NetVizError.self, "\(equation)") { try run(EinsumDense(equation: equation, outputShape: shape), on: [[4, 6]]) }
+        }
+    }
+
+    @Test func dotShapes() throws {
+        let (out, params, _, macs) = try run(Dot(axes: [2]), on: [[4, 6], [5, 6]])
+        #expect(out == TensorSpec([4, 5]) && params == 0 && macs == 4 * 5 * 6)
+        let (vector, _, _, vectorMACs) = try run(Dot(axes: [-1]), on: [[6], [6]])
+        #expect(vector == TensorSpec([1]) && vectorMACs == 6)
+        #expect(throws: NetVizError.self) { try run(Dot(axes: [0]), on: [[6], [6]]) }
+        #expect(throws: NetVizError.self) { try run(Dot(axes: [1]), on: [[6], [5]]) }
+    }
+
+    @Test func attentionCounts() throws {
+        // Tq 5, Tv 7, d 6: dot scores 5·7·6 and A·V 5·7·6, all activation products.
+        let (out, params, _, macs) = try run(Attention(useScale: true), on: [[5, 6], [7, 6]])
+        #expect(out == TensorSpec([5, 6]) && params == 1 && macs == 420)
+        let (_, additiveParams, _, additiveMACs) = try run(AdditiveAttention(), on: [[5, 6], [7, 4], [7, 6]])
+        #expect(additiveParams == 6 && additiveMACs == 5 * 7 * 6 + 5 * 7 * 4)
+        #expect(throws: NetVizError.self) { try run(Attention(causal: true), on: [[5, 6], [7, 6]]) }
+        let (gqa, gqaParams, _, gqaMACs) = try run(GroupQueryAttention(headDim: 3, numQueryHeads: 4, numKeyValueHeads: 2), on: [[5, 6], [7, 6]])
+        #expect(gqa == TensorSpec([5, 6]) && gqaParams == 246 && gqaMACs == 2064)
+        #expect(throws: NetVizError.self) { try run(GroupQueryAttention(headDim: 3, numQueryHeads: 3, numKeyValueHeads: 2), on: [[5, 6], [7, 6]]) }
+    }
+
+    /// The fixture's JSON with one call changed: each refusal is one line naming the layer and the problem.
+    func importError(_ fixture: String, replacing old: String, with new: String) throws -> String {
+        let text = try String(contentsOf: Fixtures.url("tf/\(fixture)/model.json"), encoding: .utf8)
+        #expect(text.contains(old))
+        do {
+            _ = try KerasImporter.importConfig(Array(text.replacingOccurrences(of: old, with: new).utf8), file: "m.json")
+        } catch {
+            return "\(error)"
+        }
+        Issue.record("\(fixture): no error")
+        return ""
+    }
+
+    @Test func attentionScoresAndMasksAreRefused() throws {
+        let scores = try importError("imported_attention", replacing: #""kwargs": {"use_causal_mask": true}"#, with: #""kwargs": {"return_attention_scores": true}"#)
+        #expect(scores.contains("'luong_causal' (Attention)") && scores.contains("return_attention_scores=True"), "\(scores)")
+        #expect(!scores.contains("\n"))
+        let einsum = try importError("imported_dot_einsum", replacing: #""equation": "abc,cd->abd""#, with: #""equation": "abc,cd->ab\u001b[31md""#)
+        #expect(einsum.contains("einsum_dense") && einsum.contains("equation"), "\(einsum)")
+    }
+}
