@@ -398,6 +398,18 @@ def case_attention():
     return keras.Model([q, k, v], [a1, a2, a3, b1, b2, g1, g2, g3], name="attention")
 
 
+def case_normalizations():
+    x = keras.Input(shape=(6, 8), name="input")
+    tokens = keras.Input(shape=(5,), dtype="int32", name="tokens")
+    r = L.RMSNormalization(name="rms")(x)
+    r2 = L.RMSNormalization(axis=[-2, -1], epsilon=1e-3, name="rms_2axes")(x)
+    s = L.SpectralNormalization(L.Dense(5, activation="relu", name="inner_dense"), name="spectral_dense")(r)
+    c = L.SpectralNormalization(L.Conv1D(4, 3, name="inner_conv"), power_iterations=2, name="spectral_conv")(r2)
+    e = L.ReversibleEmbedding(20, 8, tie_weights=False, name="rev_untied")(tokens)
+    t = L.ReversibleEmbedding(20, 6, name="rev_tied")(tokens)
+    return keras.Model([x, tokens], [s, c, L.RMSNormalization(name="rms_tokens")(e), t], name="normalizations")
+
+
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
     layer inside a nested model '<model>/<inner layer>/<weight>' (seeded as layer '<model>', weight '<inner>/<weight>')."""
@@ -422,6 +434,12 @@ def set_seeded_weights(layer, dtype, owner=None, inner=""):
             sub.set_weights(values)
             out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
         return out
+    if isinstance(layer, L.SpectralNormalization):
+        # netviz names the wrapped layer's weights '<inner layer>/<weight>', as Keras's variable.path does
+        names = [w.path.split("/", 1)[1] for w in layer.weights]
+        values = [seeded_weight(owner, f"{inner}{n}", list(w.shape)) for n, w in zip(names, layer.weights)]
+        layer.set_weights(values)
+        return {f"{owner}/{inner}{n}": v for n, v in zip(names, values)}
     if isinstance(layer, L.Bidirectional):
         # netviz names the two directions' weights forward/... and backward/...
         out = {}
@@ -554,6 +572,9 @@ CASES = {
                            "Attention (dot with scale, concat, causal with dropout), AdditiveAttention (with and without "
                            "scale, causal), GroupQueryAttention (grouped heads, gate + causal without bias, sliding "
                            "window with a key)"),
+    "imported_normalizations": (case_normalizations, [], "F32",
+                                "RMSNormalization (last axis, two axes), SpectralNormalization around Dense and Conv1D "
+                                "(inference: the stored kernel), ReversibleEmbedding tied and untied (forward calls)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

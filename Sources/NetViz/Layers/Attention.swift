@@ -117,6 +117,9 @@ public struct AdditiveAttention: Layer {
 extension AdditiveAttention: Executable {
     public func execute(_ context: inout KernelContext) throws -> Tensor {
         let scale = try context.optionalWeight("scale", if: useScale)
+        if let scale, let query = context.inputs.first, query.rank == 3, scale.count != query.shape[2] {
+            throw KernelError("scale \(scale.shapeDescription) does not fit \(query.shape[2]) features")
+        }
         return try AttentionShapes.run(&context, causal: causal, scoresCountMACs: useScale) { q, k in
             var sum: Float = 0
             for (i, (a, b)) in zip(q, k).enumerated() { sum += (scale?.data[i] ?? 1) * Foundation.tanh(a + b) }

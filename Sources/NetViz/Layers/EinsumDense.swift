@@ -208,6 +208,7 @@ extension EinsumDense: Executable {
         let kernel = try context.weight("kernel")
         let bias = try context.optionalWeight("bias", if: plan.biasShape != nil)
         guard kernel.shape == plan.kernelShape else { throw KernelError("kernel \(kernel.shapeDescription) is not \(plan.kernelShape)") }
+        if let bias, bias.shape != plan.biasShape { throw KernelError("bias \(bias.shapeDescription) is not \(plan.biasShape ?? [])") }
         let inStrides = Tensor.strides(x.shape), kStrides = Tensor.strides(plan.kernelShape), oStrides = Tensor.strides(plan.outputShape)
         let n = plan.indices.count
         let sizes = plan.indices.map(\.size)

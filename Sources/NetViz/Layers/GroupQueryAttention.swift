@@ -104,15 +104,17 @@ extension GroupQueryAttention: Executable {
         let (hq, hkv, hd) = (numQueryHeads, numKeyValueHeads, headDim)
         guard hkv > 0, hq % hkv == 0 else { throw KernelError("num_query_heads must be a multiple of num_key_value_heads") }
         let repeats = hq / hkv
-        func pair(_ part: String) throws -> (Tensor, Tensor?) {
-            (try context.weight("\(part)/kernel"), try context.optionalWeight("\(part)/bias", if: useBias))
+        /// A projection's kernel and bias, checked against the sizes the loops read.
+        func pair(_ part: String, kernel: Int, bias: Int) throws -> (Tensor, Tensor?) {
+            let w = try context.weight("\(part)/kernel"), b = try context.optionalWeight("\(part)/bias", if: useBias)
+            guard w.count == kernel, b.map({ $0.count == bias }) ?? true else { throw KernelError("\(part) weights do not fit the inputs") }
+            return (w, b)
         }
-        let (wq, bq) = try pair("query"), (wk, bk) = try pair("key")
-        let gate = useGate ? try pair("gate") : nil
-        let (wv, bv) = try pair("value"), (wo, bo) = try pair("attention_output")
-        guard wq.count == dq * hq * hd, wk.count == dk * hkv * hd, wv.count == dv * hkv * hd, wo.count == hq * hd * dq else {
-            throw KernelError("weights do not fit the inputs")
-        }
+        let (wq, bq) = try pair("query", kernel: dq * hq * hd, bias: hq * hd)
+        let (wk, bk) = try pair("key", kernel: dk * hkv * hd, bias: hkv * hd)
+        let gate = useGate ? try pair("gate", kernel: dq * hq * hd, bias: hq * hd) : nil
+        let (wv, bv) = try pair("value", kernel: dv * hkv * hd, bias: hkv * hd)
+        let (wo, bo) = try pair("attention_output", kernel: hq * hd * dq, bias: dq)
         /// x [steps, features] x kernel [features, width] (+ bias): [steps, width].
         func project(_ x: ArraySlice<Float>, steps: Int, features: Int, _ w: Tensor, _ b: Tensor?, width: Int, macs: inout Int64) -> [Float] {
             var y = [Float](repeating: 0, count: steps * width)

@@ -95,6 +95,7 @@ public enum LayerCatalog {
         AdaptiveAveragePooling1D.self, AdaptiveAveragePooling2D.self, AdaptiveAveragePooling3D.self,
         AdaptiveMaxPooling1D.self, AdaptiveMaxPooling2D.self, AdaptiveMaxPooling3D.self,
         Dot.self, EinsumDense.self, Attention.self, AdditiveAttention.self, GroupQueryAttention.self,
+        RMSNormalization.self, SpectralNormalization.self, ReversibleEmbedding.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

@@ -138,6 +138,7 @@ enum TFModels {
         "imported_ops", "imported_siamese",
         // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         "imported_conv_variants", "imported_adaptive_pooling", "imported_dot_einsum", "imported_attention",
+        "imported_normalizations",
     ]
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }

@@ -99,4 +99,33 @@ import Testing
         let einsum = try importError("imported_dot_einsum", replacing: #""equation": "abc,cd->abd""#, with: #""equation": "abc,cd->ab\u001b[31md""#)
         #expect(einsum.contains("einsum_dense") && einsum.contains("equation"), "\(einsum)")
     }
+
+    @Test func normalizationCounts() throws {
+        // RMSNormalization: a scale of the normalised axes' shape, 0 MACs.
+        let (out, params, _, macs) = try run(RMSNormalization(axes: [-2, -1]), on: [[6, 8]])
+        #expect(out == TensorSpec([6, 8]) && params == 48 && macs == 0)
+        // SpectralNormalization(Dense(5)) on (6, 8): Dense's 45 + vector_u [1, 5] non-trainable; Dense's MACs.
+        let (spectral, total, trainable, spectralMACs) = try run(SpectralNormalization(Dense(units: 5), innerName: "d"), on: [[6, 8]])
+        #expect(spectral == TensorSpec([6, 5]) && total == 50 && trainable == 45 && spectralMACs == 6 * 8 * 5)
+        #expect(throws: NetVizError.self) { try run(SpectralNormalization(Dropout(rate: 0.1), innerName: "d"), on: [[6, 8]]) }
+        // ReversibleEmbedding: the untied reverse table counts, as Keras counts it.
+        let (_, untied, _, lookupMACs) = try run(ReversibleEmbedding(inputDim: 20, outputDim: 8, tieWeights: false), on: [[5]])
+        #expect(untied == 2 * 20 * 8 && lookupMACs == 0)
+        let (_, tied, _, _) = try run(ReversibleEmbedding(inputDim: 20, outputDim: 8), on: [[5]])
+        #expect(tied == 20 * 8)
+    }
+
+    @Test func reverseCallsAreRefused() throws {
+        let text = try String(contentsOf: Fixtures.url("tf/imported_normalizations/model.json"), encoding: .utf8)
+        // The rev_tied layer's call, given reverse=True.
+        guard let range = text.range(of: #""name": "rev_tied""#), let kwargs = text.range(of: #""kwargs": {}"#, range: range.upperBound..<text.endIndex) else {
+            Issue.record("no rev_tied call in the fixture")
+            return
+        }
+        let changed = text.replacingCharacters(in: kwargs, with: #""kwargs": {"reverse": true}"#)
+        #expect(throws: NetVizError.self) { try KerasImporter.importConfig(Array(changed.utf8), file: "m.json") }
+        do { _ = try KerasImporter.importConfig(Array(changed.utf8), file: "m.json") } catch {
+            #expect("\(error)".contains("'rev_tied' (ReversibleEmbedding)") && "\(error)".contains("reverse=True"), "\(error)")
+        }
+    }
 }

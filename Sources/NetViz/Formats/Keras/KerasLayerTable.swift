@@ -350,6 +350,29 @@ extension KerasGraphReader {
                 useGate: try c.bool("use_gate", false), slidingWindow: c.value("sliding_window") == nil ? nil : try c.int("sliding_window"),
                 causal: c.anyCall("use_causal_mask"), name: c.name)
         },
+        "RMSNormalization": { c in
+            RMSNormalization(axes: try c.axes() ?? [-1], epsilon: try c.double("epsilon", 1e-6), name: c.name)
+        },
+        "SpectralNormalization": { c in
+            guard let entry = c.value("layer")?.objectValue else { throw LayerProblem("layer is missing") }
+            let inner = KerasLayerConfig(
+                name: entry["config"]?["name"]?.stringValue ?? "layer", className: entry["class_name"]?.stringValue ?? "?",
+                module: entry["module"]?.stringValue ?? "", registeredName: nil, config: entry["config"]?.objectValue ?? [:],
+                entry: entry)
+            guard let build = builders[inner.className], let layer = try build(inner) as? any Executable else {
+                throw LayerProblem("wraps a \(inner.className), which netviz does not read")
+            }
+            return SpectralNormalization(
+                layer, innerName: inner.name, powerIterations: try c.int("power_iterations", 1), name: c.name)
+        },
+        "ReversibleEmbedding": { c in
+            if c.anyCall("reverse") {
+                throw LayerProblem("is called with reverse=True (logits from the embeddings); netviz reads forward calls only")
+            }
+            return ReversibleEmbedding(
+                inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), tieWeights: try c.bool("tie_weights", true),
+                name: c.name)
+        },
     ]
 }
 
