@@ -128,4 +128,70 @@ import Testing
             #expect("\(error)".contains("'rev_tied' (ReversibleEmbedding)") && "\(error)".contains("reverse=True"), "\(error)")
         }
     }
+
+    /// Default names are Keras's `to_snake_case` of the class (checked in Keras 3.15.1).
+    @Test func defaultNamesAreKeras() {
+        let expected: [(any Layer.Type, String)] = [
+            (Conv1DTranspose.self, "conv1d_transpose"), (Conv3DTranspose.self, "conv3d_transpose"),
+            (DepthwiseConv1D.self, "depthwise_conv1d"), (SeparableConv1D.self, "separable_conv1d"),
+            (AdaptiveAveragePooling1D.self, "adaptive_average_pooling1d"), (AdaptiveMaxPooling3D.self, "adaptive_max_pooling3d"),
+            (Dot.self, "dot"), (EinsumDense.self, "einsum_dense"), (Attention.self, "attention"),
+            (AdditiveAttention.self, "additive_attention"), (GroupQueryAttention.self, "grouped_query_attention"),
+            (RMSNormalization.self, "rms_normalization"), (SpectralNormalization.self, "spectral_normalization"),
+            (ReversibleEmbedding.self, "reversible_embedding"),
+        ]
+        for (kind, name) in expected { #expect(kind.defaultNameStem == name, "\(kind.className)") }
+    }
+
+    /// 5,000 random equations (random characters, and the three forms with random letters) and output shapes: each builds or is a NetVizError,
+    /// never a trap; the ones that build run through the executor with the counted MACs.
+    @Test func randomEquationsNeverTrap() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("abcdeAB..,->->,.1 ")
+        var built = 0
+        for _ in 0..<5_000 {
+            // Mostly distinct letters (a repeat is an error worth trying too).
+            func letters(_ from: String, _ count: Int) -> String {
+                var pool = Array(from)
+                return String((0..<count).map { _ in next(8) == 0 || pool.isEmpty ? Array(from)[next(from.count)] : pool.remove(at: next(pool.count)) })
+            }
+            let equation: String
+            switch next(4) {
+            case 0: equation = String((0..<(1 + next(20))).map { _ in alphabet[next(alphabet.count)] })
+            case 1: equation = "abc," + letters("bcde", 1 + next(3)) + "->a" + letters("bcde", 1 + next(3))
+            case 2: equation = "..." + ["c", "bc"][next(2)] + "," + letters("bcde", 1 + next(3)) + "->..." + letters("bcde", 1 + next(2))
+            default: equation = "ab...," + letters("bde", 1 + next(2)) + "->a" + letters("bde", next(3)) + "..."
+            }
+            let wanted = max(equation.split(separator: ">").last.map { $0.filter(\.isLetter).count } ?? 1, 1)
+            let count = next(3) == 0 ? next(4) : (equation.hasPrefix("...") ? wanted : wanted - 1)
+            let shape: [Int?] = (0..<count).map { _ in next(6) == 0 ? (next(2) == 0 ? nil : next(3) - 1) : 1 + next(4) }
+            let layer = EinsumDense(equation: equation, outputShape: shape, biasAxes: next(3) == 0 ? "b" : nil)
+            let input = try Input(shape: [2, 3])
+            guard let output = try? layer(input) else { continue }
+            built += 1
+            let model = try Model(inputs: [input], outputs: [output])
+            let report = try Verifier.verify(model, weights: SeededInit.weights(for: model), inputs: [SeededInit.input(name: "x", spec: input.spec)])
+            #expect(report.passed, "\(equation) \(shape): \(report.finalLine)")
+        }
+        #expect(built > 100, "built \(built)")  // 239 of the 5,000 build
+    }
+
+    /// Keras 2 (tf_keras 2.21) puts a call's kwargs on each `[layer, node, tensor, kwargs]` entry: the causal mask is
+    /// read from there too (this config is tf_keras's `Attention()([q, q], use_causal_mask=True)`, trimmed).
+    @Test func keras2CallKeywordsAreRead() throws {
+        let config = Array("""
+            {"class_name": "Functional", "config": {"name": "model", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 5, 6], "dtype": "float32", "name": "input_1"}, "name": "input_1", "inbound_nodes": []},
+            {"class_name": "Attention", "config": {"name": "att", "trainable": true, "dtype": "float32", "use_scale": false, "score_mode": "dot", "dropout": 0.0}, "name": "att",
+             "inbound_nodes": [[["input_1", 0, 0, {"use_causal_mask": true}], ["input_1", 0, 0, {"use_causal_mask": true}]]]}],
+            "input_layers": [["input_1", 0, 0]], "output_layers": [["att", 0, 0]]}, "keras_version": "2.21.0", "backend": "tensorflow"}
+            """.utf8)
+        let model = try KerasImporter.importConfig(config, file: "m.json").model
+        let attention = try #require(model.node(named: "att")?.layer as? Attention)
+        #expect(attention.causal)
+    }
 }

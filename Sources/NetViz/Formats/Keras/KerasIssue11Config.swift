@@ -8,14 +8,28 @@ extension KerasLayerConfig {
         return sizes
     }
 
-    /// The keyword arguments of every call of the layer (Keras 3's `inbound_nodes[i].kwargs`; empty for Keras 2's lists).
+    /// The keyword arguments of every call of the layer: Keras 3's `inbound_nodes[i].kwargs`, or Keras 2's
+    /// `[layer, node, tensor, kwargs]` entries of each call (tf_keras repeats the call's kwargs on every entry).
     var callKeywords: [[String: JSON]] {
-        (entry["inbound_nodes"]?.arrayValue ?? []).map { $0["kwargs"]?.objectValue ?? [:] }
+        (entry["inbound_nodes"]?.arrayValue ?? []).map { call in
+            if let kwargs = call["kwargs"]?.objectValue { return kwargs }
+            var merged: [String: JSON] = [:]
+            for item in call.arrayValue ?? [] {
+                guard let parts = item.arrayValue, parts.count >= 4, let kwargs = parts[3].objectValue else { continue }
+                merged.merge(kwargs) { first, _ in first }
+            }
+            return merged
+        }
     }
 
     /// True when any call passes `key=true` (`use_causal_mask`, `return_attention_scores`).
     func anyCall(_ key: String) -> Bool {
         callKeywords.contains { if case .bool(true)? = $0[key] { return true } else { return false } }
+    }
+
+    /// The attention layers' causal mask: the call's `use_causal_mask=True`, or Keras 2's older `causal=True` argument.
+    func causalMask() throws -> Bool {
+        try anyCall("use_causal_mask") || bool("causal", false)
     }
 
     /// The attention layers' calls netviz reads: `return_attention_scores=True` (a second output) and masks given

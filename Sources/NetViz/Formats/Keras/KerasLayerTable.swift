@@ -336,11 +336,11 @@ extension KerasGraphReader {
             try c.refuseAttentionScores()
             let mode = try c.string("score_mode", "dot")
             guard let scoreMode = Attention.ScoreMode(rawValue: mode) else { throw LayerProblem("score_mode '\(mode)' must be dot or concat") }
-            return Attention(useScale: try c.bool("use_scale", false), scoreMode: scoreMode, causal: c.anyCall("use_causal_mask"), name: c.name)
+            return Attention(useScale: try c.bool("use_scale", false), scoreMode: scoreMode, causal: try c.causalMask(), name: c.name)
         },
         "AdditiveAttention": { c in
             try c.refuseAttentionScores()
-            return AdditiveAttention(useScale: try c.bool("use_scale", true), causal: c.anyCall("use_causal_mask"), name: c.name)
+            return AdditiveAttention(useScale: try c.bool("use_scale", true), causal: try c.causalMask(), name: c.name)
         },
         "GroupQueryAttention": { c in
             try c.refuseAttentionScores()
@@ -348,7 +348,7 @@ extension KerasGraphReader {
                 headDim: try c.int("head_dim"), numQueryHeads: try c.int("num_query_heads"),
                 numKeyValueHeads: try c.int("num_key_value_heads"), useBias: try c.bool("use_bias", true),
                 useGate: try c.bool("use_gate", false), slidingWindow: c.value("sliding_window") == nil ? nil : try c.int("sliding_window"),
-                causal: c.anyCall("use_causal_mask"), name: c.name)
+                causal: try c.causalMask(), name: c.name)
         },
         "RMSNormalization": { c in
             RMSNormalization(axes: try c.axes() ?? [-1], epsilon: try c.double("epsilon", 1e-6), name: c.name)
