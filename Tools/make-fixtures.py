@@ -396,6 +396,77 @@ def case_audio():
                                          expand_dims=expand, name=f"stft_{mode}")(stereo))
     return keras.Model([wave, stereo], outputs, name="audio")
 
+# ---- issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations ----------------
+def case_conv_variants():
+    x = keras.Input(shape=(9, 4), name="input")
+    t = L.Conv1DTranspose(5, 3, strides=2, padding="same", activation="relu", name="tconv1d")(x)
+    v = L.Conv1DTranspose(3, 4, strides=3, output_padding=1, name="tconv1d_outpad")(x)
+    d = L.DepthwiseConv1D(3, strides=2, padding="same", depth_multiplier=2, name="dwconv1d")(x)
+    s = L.SeparableConv1D(6, 3, dilation_rate=2, depth_multiplier=2, activation="tanh", name="sepconv1d")(x)
+    c = L.DepthwiseConv1D(2, use_bias=False, data_format="channels_first", name="dwconv1d_cf")(x)
+    y = keras.Input(shape=(3, 4, 3, 2), name="volume")
+    u = L.Conv3DTranspose(3, (2, 3, 2), strides=(2, 1, 2), padding="same", name="tconv3d")(y)
+    w = L.Conv3DTranspose(2, 2, strides=2, output_padding=(1, 0, 1), use_bias=False, name="tconv3d_outpad")(y)
+    return keras.Model([x, y], [t, v, d, s, c, u, w], name="conv_variants")
+
+
+def case_adaptive_pooling():
+    x = keras.Input(shape=(10, 3), name="seq")
+    a1 = L.AdaptiveAveragePooling1D(4, name="aap1d")(x)
+    m1 = L.AdaptiveMaxPooling1D(7, name="amp1d")(x)
+    u1 = L.AdaptiveAveragePooling1D(13, name="aap1d_up")(x)
+    y = keras.Input(shape=(7, 9, 2), name="image")
+    a2 = L.AdaptiveAveragePooling2D((3, 4), name="aap2d")(y)
+    m2 = L.AdaptiveMaxPooling2D(5, name="amp2d")(y)
+    c2 = L.AdaptiveAveragePooling2D((2, 3), data_format="channels_first", name="aap2d_cf")(y)
+    z = keras.Input(shape=(5, 6, 4, 2), name="volume")
+    a3 = L.AdaptiveAveragePooling3D((2, 4, 3), name="aap3d")(z)
+    m3 = L.AdaptiveMaxPooling3D((3, 2, 4), data_format="channels_first", name="amp3d_cf")(z)
+    return keras.Model([x, y, z], [a1, m1, u1, a2, m2, c2, a3, m3], name="adaptive_pooling")
+
+
+def case_dot_einsum():
+    x = keras.Input(shape=(4, 6), name="x")
+    y = keras.Input(shape=(5, 6), name="y")
+    d = L.Dot(axes=2, name="dot")([x, y])
+    n = L.Dot(axes=(1, 1), normalize=True, name="dot_normalized")([x, L.Dense(3, name="proj")(x)])
+    v = L.Dot(axes=1, name="dot_vectors")([L.GlobalAveragePooling1D(name="gx")(x), L.GlobalMaxPooling1D(name="gy")(y)])
+    e1 = L.EinsumDense("abc,cd->abd", output_shape=(4, 7), bias_axes="d", activation="relu", name="einsum_dense")(x)
+    e2 = L.EinsumDense("...b,bc->...c", output_shape=5, name="einsum_left")(y)
+    e3 = L.EinsumDense("abc,cde->abde", output_shape=(4, 3, 2), bias_axes="de", name="einsum_heads")(x)
+    e4 = L.EinsumDense("ab...,bc->ac...", output_shape=(7,), bias_axes="c", name="einsum_right")(x)
+    e5 = L.EinsumDense("abc,cd->ad", output_shape=(5,), bias_axes="d", name="einsum_sum")(x)
+    return keras.Model([x, y], [d, n, v, e1, e2, e3, e4, e5], name="dot_einsum")
+
+
+def case_attention():
+    q = keras.Input(shape=(5, 6), name="query")
+    k = keras.Input(shape=(7, 6), name="key")
+    v = keras.Input(shape=(7, 4), name="value")
+    a1 = L.Attention(use_scale=True, name="luong")([q, k])
+    a2 = L.Attention(use_scale=True, score_mode="concat", name="luong_concat")([q, v, k])
+    a3 = L.Attention(dropout=0.3, name="luong_causal")([q, q], use_causal_mask=True)
+    b1 = L.AdditiveAttention(name="bahdanau")([q, v, k])
+    b2 = L.AdditiveAttention(use_scale=False, name="bahdanau_causal")([q, q], use_causal_mask=True)
+    g1 = L.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2, name="gqa")(q, k)
+    g2 = L.GroupQueryAttention(head_dim=2, num_query_heads=3, num_key_value_heads=1, use_bias=False, use_gate=True,
+                               name="gqa_gate_causal")(q, q, use_causal_mask=True)
+    g3 = L.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=2, sliding_window=2,
+                               name="gqa_window")(q, k, v)
+    return keras.Model([q, k, v], [a1, a2, a3, b1, b2, g1, g2, g3], name="attention")
+
+
+def case_normalizations():
+    x = keras.Input(shape=(6, 8), name="input")
+    tokens = keras.Input(shape=(5,), dtype="int32", name="tokens")
+    r = L.RMSNormalization(name="rms")(x)
+    r2 = L.RMSNormalization(axis=[-2, -1], epsilon=1e-3, name="rms_2axes")(x)
+    s = L.SpectralNormalization(L.Dense(5, activation="relu", name="inner_dense"), name="spectral_dense")(r)
+    c = L.SpectralNormalization(L.Conv1D(4, 3, name="inner_conv"), power_iterations=2, name="spectral_conv")(r2)
+    e = L.ReversibleEmbedding(20, 8, tie_weights=False, name="rev_untied")(tokens)
+    t = L.ReversibleEmbedding(20, 6, name="rev_tied")(tokens)
+    return keras.Model([x, tokens], [s, c, L.RMSNormalization(name="rms_tokens")(e), t], name="normalizations")
+
 
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
@@ -410,6 +481,23 @@ def set_seeded_weights(layer, dtype, owner=None, inner=""):
             sub.set_weights(values)
             out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
         return out
+    if isinstance(layer, L.GroupQueryAttention):
+        # netviz names the sublayers' weights query/..., key/..., gate/..., value/..., attention_output/...
+        out = {}
+        parts = [("query", layer._query_dense), ("key", layer._key_dense)]
+        parts += [("gate", layer._gate_dense)] if layer.use_gate else []
+        parts += [("value", layer._value_dense), ("attention_output", layer._output_dense)]
+        for part, sub in parts:
+            values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
+            sub.set_weights(values)
+            out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
+        return out
+    if isinstance(layer, L.SpectralNormalization):
+        # netviz names the wrapped layer's weights '<inner layer>/<weight>', as Keras's variable.path does
+        names = [w.path.split("/", 1)[1] for w in layer.weights]
+        values = [seeded_weight(owner, f"{inner}{n}", list(w.shape)) for n, w in zip(names, layer.weights)]
+        layer.set_weights(values)
+        return {f"{owner}/{inner}{n}": v for n, v in zip(names, values)}
     if isinstance(layer, L.Bidirectional):
         # netviz names the two directions' weights forward/... and backward/...
         out = {}
@@ -537,6 +625,23 @@ CASES = {
     "imported_audio": (case_audio, [], "F32",
                        "MelSpectrogram (dB and raw magnitude, Hann and Hamming) and STFTSpectrogram in all seven modes "
                        "(valid and same padding, expand_dims) with seeded kernels"),
+
+    "imported_conv_variants": (case_conv_variants, [], "F32",
+                               "Conv1DTranspose (same strided, output_padding), DepthwiseConv1D (both formats), "
+                               "SeparableConv1D dilated, Conv3DTranspose (same strided, output_padding)"),
+    "imported_adaptive_pooling": (case_adaptive_pooling, [], "F32",
+                                  "AdaptiveAverage/MaxPooling1D/2D/3D: bins of two sizes, more outputs than inputs, "
+                                  "channels_first"),
+    "imported_dot_einsum": (case_dot_einsum, [], "F32",
+                            "Dot (axes int and pair, normalize, rank-2 inputs), EinsumDense (plain, left and right "
+                            "ellipsis, multi-axis kernel and bias, a summed input axis, activation)"),
+    "imported_attention": (case_attention, [], "F32",
+                           "Attention (dot with scale, concat, causal with dropout), AdditiveAttention (with and without "
+                           "scale, causal), GroupQueryAttention (grouped heads, gate + causal without bias, sliding "
+                           "window with a key)"),
+    "imported_normalizations": (case_normalizations, [], "F32",
+                                "RMSNormalization (last axis, two axes), SpectralNormalization around Dense and Conv1D "
+                                "(inference: the stored kernel), ReversibleEmbedding tied and untied (forward calls)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),

@@ -294,6 +294,102 @@ extension KerasGraphReader {
             }
             return Bidirectional(layer, backward: try wrapped("backward_layer"), mergeMode: merge, name: c.name)
         },
+        // Convolution variants, adaptive pooling, attention, EinsumDense, normalizations (issue 11)
+        "Conv1DTranspose": { c in
+            Conv1DTranspose(
+                filters: try c.int("filters"), kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1),
+                padding: try c.padding(), outputPadding: c.value("output_padding") == nil ? nil : try c.firstInt("output_padding", 0),
+                dataFormat: try c.dataFormat(), dilationRate: try c.firstInt("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "Conv3DTranspose": { c in
+            Conv3DTranspose(
+                filters: try c.int("filters"), kernelSize: try c.size3("kernel_size", 1), strides: try c.size3("strides", 1),
+                padding: try c.padding(), outputPadding: c.value("output_padding") == nil ? nil : try c.size3("output_padding", 0),
+                dataFormat: try c.dataFormat(), dilationRate: try c.size3("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "DepthwiseConv1D": { c in
+            DepthwiseConv1D(
+                kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1), padding: try c.padding(),
+                depthMultiplier: try c.int("depth_multiplier", 1), dataFormat: try c.dataFormat(),
+                dilationRate: try c.firstInt("dilation_rate", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "SeparableConv1D": { c in
+            SeparableConv1D(
+                filters: try c.int("filters"), kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1),
+                padding: try c.padding(), dataFormat: try c.dataFormat(), dilationRate: try c.firstInt("dilation_rate", 1),
+                depthMultiplier: try c.int("depth_multiplier", 1), activation: try c.activation(),
+                useBias: try c.bool("use_bias", true), name: c.name)
+        },
+        "AdaptiveAveragePooling1D": { c in AdaptiveAveragePooling1D(outputSize: try c.outputSize(1), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveAveragePooling2D": { c in AdaptiveAveragePooling2D(outputSize: try c.outputSize(2), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveAveragePooling3D": { c in AdaptiveAveragePooling3D(outputSize: try c.outputSize(3), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling1D": { c in AdaptiveMaxPooling1D(outputSize: try c.outputSize(1), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling2D": { c in AdaptiveMaxPooling2D(outputSize: try c.outputSize(2), dataFormat: try c.dataFormat(), name: c.name) },
+        "AdaptiveMaxPooling3D": { c in AdaptiveMaxPooling3D(outputSize: try c.outputSize(3), dataFormat: try c.dataFormat(), name: c.name) },
+        "Dot": { c in
+            guard let axes = try c.intList("axes"), axes.count == 1 || axes.count == 2 else { throw LayerProblem("axes must be one integer or two") }
+            return Dot(axes: axes, normalize: try c.bool("normalize", false), name: c.name)
+        },
+        "EinsumDense": { c in
+            try c.refuseAttentionScores()
+            let equation = try c.string("equation", "")
+            _ = try EinsumDense.parse(equation)
+            let shape: [Int?]
+            switch c.value("output_shape") {
+            case .none: throw LayerProblem("output_shape is missing")
+            case .array(let items)?:
+                guard items.count <= 64 else { throw LayerProblem("output_shape has \(items.count) entries") }
+                shape = try items.map { $0.isNull ? nil : try KerasLayerConfig.integer($0, "output_shape") }
+            case let item?: shape = [try KerasLayerConfig.integer(item, "output_shape")]
+            }
+            return EinsumDense(
+                equation: equation, outputShape: shape, biasAxes: c.value("bias_axes") == nil ? nil : try c.string("bias_axes", ""),
+                activation: try c.activation(), name: c.name)
+        },
+        "Attention": { c in
+            try c.refuseAttentionScores()
+            let mode = try c.string("score_mode", "dot")
+            guard let scoreMode = Attention.ScoreMode(rawValue: mode) else { throw LayerProblem("score_mode '\(mode)' must be dot or concat") }
+            return Attention(useScale: try c.bool("use_scale", false), scoreMode: scoreMode, causal: try c.causalMask(), name: c.name)
+        },
+        "AdditiveAttention": { c in
+            try c.refuseAttentionScores()
+            return AdditiveAttention(useScale: try c.bool("use_scale", true), causal: try c.causalMask(), name: c.name)
+        },
+        "GroupQueryAttention": { c in
+            try c.refuseAttentionScores()
+            return GroupQueryAttention(
+                headDim: try c.int("head_dim"), numQueryHeads: try c.int("num_query_heads"),
+                numKeyValueHeads: try c.int("num_key_value_heads"), useBias: try c.bool("use_bias", true),
+                useGate: try c.bool("use_gate", false), slidingWindow: c.value("sliding_window") == nil ? nil : try c.int("sliding_window"),
+                causal: try c.causalMask(), name: c.name)
+        },
+        "RMSNormalization": { c in
+            RMSNormalization(axes: try c.axes() ?? [-1], epsilon: try c.double("epsilon", 1e-6), name: c.name)
+        },
+        "SpectralNormalization": { c in
+            guard let entry = c.value("layer")?.objectValue else { throw LayerProblem("layer is missing") }
+            let inner = KerasLayerConfig(
+                name: entry["config"]?["name"]?.stringValue ?? "layer", className: entry["class_name"]?.stringValue ?? "?",
+                module: entry["module"]?.stringValue ?? "", registeredName: nil, config: entry["config"]?.objectValue ?? [:],
+                entry: entry)
+            guard let build = builders[inner.className], let layer = try build(inner) as? any Executable else {
+                throw LayerProblem("wraps a \(inner.className), which netviz does not read")
+            }
+            return SpectralNormalization(
+                layer, innerName: inner.name, powerIterations: try c.int("power_iterations", 1), name: c.name)
+        },
+        "ReversibleEmbedding": { c in
+            if c.anyCall("reverse") {
+                throw LayerProblem("is called with reverse=True (logits from the embeddings); netviz reads forward calls only")
+            }
+            return ReversibleEmbedding(
+                inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), tieWeights: try c.bool("tie_weights", true),
+                name: c.name)
+        },
     ]
 }
 
