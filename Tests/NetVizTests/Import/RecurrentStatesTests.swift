@@ -166,6 +166,28 @@ import Testing
         #"[{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["\#(name)", 0, \#(tensor)]}}], "kwargs": \#(kwargs)}]"#
     }
 
+    /// Keras 2's list form names a later output by its tensor index too; output_layers may name one.
+    @Test func keras2ListFormReadsLaterOutputs() throws {
+        let config = Array("""
+            {"class_name": "Model", "config": {"name": "m", "layers": [
+            {"class_name": "InputLayer", "name": "x", "config": {"batch_input_shape": [null, 5, 3], "name": "x"}, "inbound_nodes": []},
+            {"class_name": "LSTM", "name": "lstm", "config": {"name": "lstm", "units": 4, "return_state": true}, "inbound_nodes": [[["x", 0, 0, {}]]]},
+            {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2}, "inbound_nodes": [[["lstm", 0, 2, {}]]]}],
+            "input_layers": [["x", 0, 0]], "output_layers": [["d", 0, 0], ["lstm", 0, 1]]}, "keras_version": "2.15.0"}
+            """.utf8)
+        let model = try KerasImporter.importConfig(config, file: "m.json").model
+        let dense = try #require(model.node(named: "d"))
+        #expect(dense.inboundPorts == [2])
+        #expect(model.outputPorts == [0, 1])
+        #expect(model.outputSpecs == [TensorSpec([2]), TensorSpec([4])])
+        let stats = try ModelStatistics(model)
+        #expect(SummaryReport.csv(stats).contains("lstm,LSTM,\"[(None, 4), (None, 4), (None, 4)]\",128,128,0,560,48,x"))
+        let report = try Verifier.verify(
+            model, weights: SeededInit.weights(for: model), inputs: [SeededInit.input(name: "x", spec: model.inputSpecs[0])])
+        #expect(report.passed, "\(report.finalLine)")
+        #expect(report.outputs.map(\.shape) == [[1, 2], [1, 4]])
+    }
+
     @Test func importErrorsAreOneLine() throws {
         func error(_ layers: String, outputs: String = #"[["r", 0, 0]]"#) -> String {
             do {
