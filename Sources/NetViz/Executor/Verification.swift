@@ -64,7 +64,10 @@ public struct VerificationReport: Sendable {
         for check in checks {
             rows.append([
                 Limits.shown(UntrustedText.terminal("\(check.name) (\(check.className))"), limit: Limits.cellCharacters),
-                LayerCheck.shape(check.actualShape), check.shapeOK ? "ok" : "WRONG",
+                check.actualExtraShapes.isEmpty
+                    ? LayerCheck.shape(check.actualShape)
+                    : "[" + ([check.actualShape] + check.actualExtraShapes).map(LayerCheck.shape).joined(separator: ", ") + "]",
+                check.shapeOK ? "ok" : "WRONG",
                 NumberFormat.grouped(check.countedMACs), NumberFormat.grouped(check.predictedMACs),
                 check.paramsOK ? "ok \(NumberFormat.grouped(check.heldParams))" : "WRONG \(NumberFormat.grouped(check.heldParams)) != \(NumberFormat.grouped(check.predictedParams))",
                 check.ok ? "ok" : "FAIL",

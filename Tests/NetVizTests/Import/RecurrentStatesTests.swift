@@ -186,6 +186,7 @@ import Testing
             model, weights: SeededInit.weights(for: model), inputs: [SeededInit.input(name: "x", spec: model.inputSpecs[0])])
         #expect(report.passed, "\(report.finalLine)")
         #expect(report.outputs.map(\.shape) == [[1, 2], [1, 4]])
+        #expect(report.text().contains("lstm (LSTM)     [(1, 4), (1, 4), (1, 4)]  ok"))
     }
 
     @Test func importErrorsAreOneLine() throws {
