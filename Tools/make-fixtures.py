@@ -467,6 +467,72 @@ def case_normalizations():
     t = L.ReversibleEmbedding(20, 6, name="rev_tied")(tokens)
     return keras.Model([x, tokens], [s, c, L.RMSNormalization(name="rms_tokens")(e), t], name="normalizations")
 
+def case_states():
+    """Layers with several outputs: RNN states (return_state), Bidirectional states, attention scores, read by later
+    layers and as model outputs."""
+    x = keras.Input(shape=(6, 3), name="input")
+    seq, h, c = L.LSTM(4, return_sequences=True, return_state=True, name="lstm")(x)
+    g, gh = L.GRU(3, return_state=True, name="gru")(seq)
+    s, sh = L.SimpleRNN(2, return_state=True, go_backwards=True, name="simple")(x)
+    d = L.Dense(3, name="from_c")(c)
+    cat = L.Concatenate(name="concat")([gh, d, sh])
+    b = L.Bidirectional(L.LSTM(2, return_state=True), name="bilstm")(x)
+    q = keras.Input(shape=(4, 5), name="query")
+    a, scores = L.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(q, x, return_attention_scores=True)
+    f = L.Flatten(name="flat_scores")(scores)
+    return keras.Model([x, q], [cat, h, b[4], b[0], a, f, scores], name="states")
+
+
+def case_rnn_cells():
+    x = keras.Input(shape=(5, 3), name="input")
+    a = L.RNN(L.LSTMCell(4), return_sequences=True, name="rnn_lstm")(x)
+    b = L.RNN(L.GRUCell(3, reset_after=False), go_backwards=True, name="rnn_gru")(a)
+    c, h1, c1, h2 = keras.tree.flatten(L.RNN([L.SimpleRNNCell(3, name="cell_a"), L.LSTMCell(2, name="cell_b")],
+                                             return_sequences=True, return_state=True, go_backwards=True,
+                                             name="rnn_stack")(x))
+    d = L.RNN(L.StackedRNNCells([L.GRUCell(2, name="g1"), L.GRUCell(3, name="g2")]), name="rnn_stacked_cells")(c)
+    return keras.Model(x, [b, c, c1, h2, d], name="rnn_cells")
+
+
+def case_masking():
+    """Masks from Masking and Embedding(mask_zero=True) reaching recurrent layers, through a Dense."""
+    x = keras.Input(shape=(6, 3), name="input")
+    m = L.Masking(mask_value=0.0, name="masking")(x)
+    l = L.LSTM(4, return_sequences=True, name="lstm")(m)
+    d = L.Dense(4, activation="tanh", name="dense")(l)
+    g = L.GRU(3, name="gru")(d)
+    s = L.SimpleRNN(2, return_sequences=True, go_backwards=True, name="simple_back")(m)
+    r = keras.tree.flatten(L.RNN(L.LSTMCell(2), go_backwards=True, return_state=True, name="rnn_cell")(m))
+    t = keras.Input(shape=(7,), dtype="int32", name="tokens")
+    e = L.Embedding(20, 4, mask_zero=True, name="embedding")(t)
+    bi = L.Bidirectional(L.LSTM(2, return_sequences=True), name="bilstm")(e)
+    bs = L.Bidirectional(L.GRU(2), merge_mode="sum", name="bigru")(bi)
+    return keras.Model([x, t], [g, s, r[0], r[2], bi, bs, m], name="masking")
+
+
+def case_conv_lstm():
+    x1 = keras.Input(shape=(3, 7, 2), name="seq1d")
+    a = L.ConvLSTM1D(3, 3, strides=2, padding="same", return_sequences=True, name="convlstm1d")(x1)
+    b = L.ConvLSTM1D(2, 2, dilation_rate=2, go_backwards=True, name="convlstm1d_back")(a)
+    x2 = keras.Input(shape=(3, 6, 5, 2), name="frames")
+    c, h, cs = L.ConvLSTM2D(3, (3, 2), padding="valid", return_state=True, name="convlstm2d")(x2)
+    d = L.ConvLSTM2D(2, 3, padding="same", use_bias=False, return_sequences=True, name="convlstm2d_same")(x2)
+    x3 = keras.Input(shape=(2, 4, 4, 3, 1), name="volumes")
+    e = L.ConvLSTM3D(2, 2, strides=(1, 2, 1), padding="same", name="convlstm3d")(x3)
+    return keras.Model([x1, x2, x3], [b, c, cs, d, e], name="conv_lstm")
+
+
+# Inputs some cases need beyond the seeded values: masked steps (all features equal to mask_value), padding ids.
+FEEDS = {
+    "imported_masking": {"input": lambda v: _zero_steps(v, [1, 4]), "tokens": lambda v: _zero_steps(v, [2, 5, 6])},
+}
+
+
+def _zero_steps(v, steps):
+    v = v.copy()
+    v[:, steps] = 0
+    return v
+
 
 def set_seeded_weights(layer, dtype, owner=None, inner=""):
     """Gives `layer` netviz's seeded values and returns them under netviz's names: '<layer>/<weight>', or for a
@@ -505,6 +571,14 @@ def set_seeded_weights(layer, dtype, owner=None, inner=""):
             values = [seeded_weight(owner, f"{inner}{part}/{w.name}", list(w.shape)) for w in sub.weights]
             sub.set_weights(values)
             out.update({f"{owner}/{inner}{part}/{w.name}": v for w, v in zip(sub.weights, values)})
+        return out
+    if isinstance(layer, L.RNN) and isinstance(layer.cell, L.StackedRNNCells):
+        # netviz names stacked cells' weights '<cell name>/kernel', ...
+        out = {}
+        for cell in layer.cell.cells:
+            values = [seeded_weight(owner, f"{inner}{cell.name}/{w.name}", list(w.shape)) for w in cell.weights]
+            cell.set_weights(values)
+            out.update({f"{owner}/{inner}{cell.name}/{w.name}": v for w, v in zip(cell.weights, values)})
         return out
     if isinstance(layer, keras.Model):
         out = {}
@@ -642,10 +716,29 @@ CASES = {
     "imported_normalizations": (case_normalizations, [], "F32",
                                 "RMSNormalization (last axis, two axes), SpectralNormalization around Dense and Conv1D "
                                 "(inference: the stored kernel), ReversibleEmbedding tied and untied (forward calls)"),
+    "imported_states": (case_states, ["lstm", "gru", "simple", "bilstm"], "F32",
+                        "layers with several outputs: LSTM/GRU/SimpleRNN return_state, Bidirectional(LSTM) states, "
+                        "MultiHeadAttention return_attention_scores, states read by later layers and as model outputs"),
+    "imported_rnn_cells": (case_rnn_cells, ["rnn_lstm"], "F32",
+                           "keras.layers.RNN around LSTMCell, GRUCell(reset_after=False) go_backwards, a list of cells "
+                           "(return_sequences, return_state, go_backwards) and StackedRNNCells"),
+    "imported_conv_lstm": (case_conv_lstm, ["convlstm1d"], "F32",
+                           "ConvLSTM1D (same strided, dilated go_backwards), ConvLSTM2D (valid with return_state, same "
+                           "without bias, sequences), ConvLSTM3D (same strided)"),
+    "imported_masking": (case_masking, ["lstm", "dense"], "F32",
+                         "masks: Masking -> LSTM -> Dense -> GRU, Masking -> SimpleRNN go_backwards and RNN(LSTMCell) "
+                         "with states, Embedding(mask_zero=True) -> Bidirectional(LSTM) sequences -> Bidirectional(GRU)"),
     "article_193": (case_article, ["re_lu_26"], None,
                     f"the seed article's code as written at {ARTICLE_RES}x{ARTICLE_RES} (the smallest size its "
                     "channels_first AvgPool2D(7) accepts); seeded weights, no weights file"),
 }
+
+
+def shape_of(output):
+    """A layer's output shape, or the list of its outputs' shapes (an LSTM with return_state)."""
+    if isinstance(output, (list, tuple)):
+        return [shape_of(o) for o in keras.tree.flatten(output)]
+    return [None if d is None else int(d) for d in output.shape]
 
 
 def main():
@@ -674,15 +767,22 @@ def main():
                 # Token ids for an Embedding: seeded uniforms scaled to the vocabulary, as integers (stored as F32).
                 vocabulary = min((e.input_dim for e in model.layers if isinstance(e, L.Embedding)), default=8)
                 feed[l.name] = np.floor((feed[l.name] + 1) / 2 * vocabulary).astype(np.float32)
+        for input_name, change in FEEDS.get(name, {}).items():
+            feed[input_name] = change(feed[input_name])
         assert len(feed) == len(model.inputs)
         names = [n.split("/")[0] for n in model.output_names] if hasattr(model, "output_names") else []
         outputs = [o for o in (model.outputs)]
         # A later call of a shared layer is recorded as netviz names it: `shared[2]` (Keras's node index).
-        out_layers = [h[0].name if h[1] == 0 else f"{h[0].name}[{h[1]}]" for h in (o._keras_history for o in outputs)]
+        # A later output of a layer with several (an LSTM's state) is recorded as `lstm:2` (Keras's tensor index).
+        out_layers = [(h[0].name if h[1] == 0 else f"{h[0].name}[{h[1]}]") + (f":{h[2]}" if h[2] > 0 else "")
+                      for h in (o._keras_history for o in outputs)]
         record = list(dict.fromkeys(out_layers + extra))
         # Outputs by their tensors (a keras.ops node is an operation, not a layer get_layer finds), extras by layer.
         by_name = dict(zip(out_layers, outputs))
-        probe = keras.Model(model.inputs, [by_name[n] if n in by_name else model.get_layer(n).output for n in record])
+        def first(o):
+            return o[0] if isinstance(o, (list, tuple)) else o
+        probe = keras.Model(model.inputs, [by_name[n] if n in by_name else first(model.get_layer(n).output)
+                                           for n in record])
         x = [feed[l.name].astype(np.int32) if "int" in str(l.dtype) else feed[l.name] for l in input_layers]
         arg = x if len(x) > 1 else x[0]
         try:
@@ -725,7 +825,7 @@ def main():
             "max_abs_output": float(max(np.abs(v).max() for v in expected.values())),
             "layer_params": {l.name: int(l.count_params()) for l in model.layers} if name != "imported_ops" else None,
             "layer_calls": {l.name: len(l._inbound_nodes) for l in model.layers},
-            "layer_output_shapes": {l.name: [None if d is None else int(d) for d in l.output.shape] for l in model.layers},
+            "layer_output_shapes": {l.name: shape_of(l.output) for l in model.layers},
         }
         print(f"{name}: {model.count_params()} params, recorded {', '.join(record)}")
     with open(manifest_path, "w") as f:

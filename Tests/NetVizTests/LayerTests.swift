@@ -184,7 +184,8 @@ import Testing
         for kind in LayerCatalog.kinds { #expect(LayerCatalog.kind(named: kind.className) == kind) }
         #expect(LayerCatalog.kind(named: "DepthwiseConv2D") == DepthwiseConv2D.self)
         #expect(LayerCatalog.kind(named: "Conv3D") == Conv3D.self)
-        #expect(LayerCatalog.kind(named: "ConvLSTM2D") == nil)
+        #expect(LayerCatalog.kind(named: "ConvLSTM2D") == ConvLSTM2D.self)
+        #expect(LayerCatalog.kind(named: "ConvLSTM4D") == nil)
     }
 
     @Test func kerasDefaultNames() {

@@ -22,7 +22,8 @@ public struct LayerStatistics: Sendable, Equatable {
             trainableParams = try Checked.sum(zip(weights, counts).filter { $0.0.trainable }.map(\.1))
             macs = try node.layer.macs(for: node.inputSpecs, output: node.output)
             activationProductMACs = try node.layer.activationProductMACs(for: node.inputSpecs, output: node.output)
-            activationBytes = try Checked.multiply(node.output.elementCount(), Int64(node.output.dtype.byteSize))
+            // Every output: an RNN's states and attention scores are held too.
+            activationBytes = try Checked.sum(node.outputs.map { try Checked.multiply($0.elementCount(), Int64($0.dtype.byteSize)) })
             weightBytes = try (node.layer as? any StoredWeightTypes).map { try Checked.sum($0.storedWeights.map(\.bytes)) }
         } catch NetVizError.overflow(let what) {
             throw NetVizError.layer(name: node.name, className: node.className, message: "\(what) overflows 64 bits")

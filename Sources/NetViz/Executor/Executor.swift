@@ -52,6 +52,8 @@ public struct Executor: Sendable {
 
         var live: [Int: [Tensor]] = [:]
         var all: [Int: Tensor] = [:]
+        // Keras's masks on first outputs (MaskFlow); only models with a Masking layer or a masking Embedding have any.
+        var masks: [Int: [Bool]] = [:]
         for node in model.nodes {
             // A frozen layer runs as the layer it wraps.
             guard let layer = node.baseLayer as? any Executable else {
@@ -78,9 +80,12 @@ public struct Executor: Sendable {
                 if spec.heldBy != nil { sharedWeights.insert(spec.name) }
             }
             var context = KernelContext(layerName: node.name, inputs: layerInputs, weights: layerWeights, mode: mode)
+            let incomingMask = masks.isEmpty ? nil : try MaskFlow.incoming(node, masks: masks)
+            context.mask = incomingMask
             let outputs: [Tensor]
             do {
                 outputs = try (layer as? any MultiOutputExecutable)?.executeAll(&context) ?? [layer.execute(&context)]
+                if let mask = try MaskFlow.outgoing(node, incoming: incomingMask, inputs: layerInputs) { masks[node.index] = mask }
             } catch let error as KernelError {
                 throw NetVizError.layer(name: node.name, className: node.className, message: error.message)
             }
@@ -98,7 +103,10 @@ public struct Executor: Sendable {
                     heldParams: held, unusedWeights: unused))
             live[node.index] = outputs
             if keepAll { all[node.index] = output }
-            for source in Set(node.inbound) where lastUse[source] == node.index { live[source] = nil }
+            for source in Set(node.inbound) where lastUse[source] == node.index {
+                live[source] = nil
+                masks[source] = nil
+            }
         }
         let outputs = try model.outputIndices.indices.map { position in
             let index = model.outputIndices[position]

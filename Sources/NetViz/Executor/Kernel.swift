@@ -13,6 +13,9 @@ public struct KernelContext {
     let weights: [String: Tensor]
     /// Multiply-accumulates performed so far, counted by the kernel as it works (Docs/verification.md).
     public var macs: Int64 = 0
+    /// Keras's time-step mask on the first input (batch x steps, row-major; false: the step is masked), set by the
+    /// executor when a Masking layer or `Embedding(mask_zero=True)` feeds a layer that reads masks (an RNN).
+    public var mask: [Bool]? = nil
     /// Names of the weight tensors the kernel read; the executor checks their sizes against the layer's params.
     public private(set) var used: Set<String> = []
 

@@ -12,8 +12,11 @@ public struct LayerCheck: Sendable {
     public let countedMACs: Int64
     public let predictedParams: Int64
     public let heldParams: Int64
+    /// The shapes of the outputs after the first (an RNN's states), inferred and executed; empty for most layers.
+    public var predictedExtraShapes: [[Int]] = []
+    public var actualExtraShapes: [[Int]] = []
 
-    public var shapeOK: Bool { actualShape == predictedShape }
+    public var shapeOK: Bool { actualShape == predictedShape && actualExtraShapes == predictedExtraShapes }
     public var macsOK: Bool { countedMACs == predictedMACs }
     public var paramsOK: Bool { heldParams == predictedParams }
     public var ok: Bool { shapeOK && macsOK && paramsOK }
@@ -21,7 +24,11 @@ public struct LayerCheck: Sendable {
     /// What failed, in words: "shape (1, 7, 7) != (1, 7, 8)", "MACs counted 10 != predicted 11", ...
     public var problems: [String] {
         var out: [String] = []
-        if !shapeOK { out.append("output shape \(Self.shape(actualShape)) but inferred \(Self.shape(predictedShape))") }
+        if actualShape != predictedShape { out.append("output shape \(Self.shape(actualShape)) but inferred \(Self.shape(predictedShape))") }
+        if actualExtraShapes != predictedExtraShapes {
+            let shapes = { (list: [[Int]]) in "[" + list.map(Self.shape).joined(separator: ", ") + "]" }
+            out.append("further outputs \(shapes(actualExtraShapes)) but inferred \(shapes(predictedExtraShapes))")
+        }
         if !macsOK { out.append("kernel counted \(countedMACs) MACs, the rule predicts \(predictedMACs)") }
         if !paramsOK { out.append("weights hold \(heldParams) params, the summary counts \(predictedParams)") }
         return out
@@ -42,6 +49,8 @@ public struct VerificationReport: Sendable {
     public var batch = 1
     /// Every layer's output by node index, when `verify(keepAll: true)` asked for them.
     public var all: [Int: Tensor] = [:]
+    /// The outputs after the first of layers with several (an RNN's states), by node index, with `keepAll`.
+    public var allExtra: [Int: [Tensor]] = [:]
     /// Set when a kernel could not run after an earlier check had failed (its input no longer fits).
     public var stopped: String? = nil
 
@@ -55,7 +64,10 @@ public struct VerificationReport: Sendable {
         for check in checks {
             rows.append([
                 Limits.shown(UntrustedText.terminal("\(check.name) (\(check.className))"), limit: Limits.cellCharacters),
-                LayerCheck.shape(check.actualShape), check.shapeOK ? "ok" : "WRONG",
+                check.actualExtraShapes.isEmpty
+                    ? LayerCheck.shape(check.actualShape)
+                    : "[" + ([check.actualShape] + check.actualExtraShapes).map(LayerCheck.shape).joined(separator: ", ") + "]",
+                check.shapeOK ? "ok" : "WRONG",
                 NumberFormat.grouped(check.countedMACs), NumberFormat.grouped(check.predictedMACs),
                 check.paramsOK ? "ok \(NumberFormat.grouped(check.heldParams))" : "WRONG \(NumberFormat.grouped(check.heldParams)) != \(NumberFormat.grouped(check.predictedParams))",
                 check.ok ? "ok" : "FAIL",
@@ -96,7 +108,7 @@ public enum Verifier {
     /// (`Limits.verifyElements` params, and batch x elements of the largest layer output).
     public static func checkSize(_ stats: ModelStatistics, batch: Int) throws {
         let limit = Limits.verifyElements
-        let largest = try stats.model.nodes.map { try $0.output.elementCount() }.max() ?? 0
+        let largest = try stats.model.nodes.map { node in try node.outputs.map { try $0.elementCount() }.max() ?? 0 }.max() ?? 0
         let (elements, overflow) = largest.multipliedReportingOverflow(by: Int64(max(1, batch)))
         guard stats.totalParams <= limit, !overflow, elements <= limit else {
             let batchText = batch > 1 ? "batch \(batch) x " : ""
@@ -119,6 +131,7 @@ public enum Verifier {
                 message: "is a string input; verify runs numeric tensors only (text preprocessing cannot be checked)")
         }
         var checks: [LayerCheck] = []
+        var extras: [Int: [Tensor]] = [:]
         // Whole shapes (ONNX) hold their batch in the spec: counts are for the whole tensor, batch 1.
         let batch = inputs.first.flatMap { input in model.inputSpecs.first?.batch(of: input.shape) } ?? 1
         try checkSize(stats, batch: batch)
@@ -131,11 +144,16 @@ public enum Verifier {
                 let layer = stats.layers[run.index]
                 // A count that does not divide by the batch cannot equal batch x the rule; report it as is.
                 let perSample = run.countedMACs % Int64(batch) == 0 ? run.countedMACs / Int64(batch) : run.countedMACs
-                checks.append(
-                    LayerCheck(
-                        name: node.name, className: node.className, predictedShape: node.output.shape(batch: batch),
-                        actualShape: run.output.shape, predictedMACs: layer.macs, countedMACs: perSample,
-                        predictedParams: layer.params, heldParams: run.heldParams))
+                var check = LayerCheck(
+                    name: node.name, className: node.className, predictedShape: node.output.shape(batch: batch),
+                    actualShape: run.output.shape, predictedMACs: layer.macs, countedMACs: perSample,
+                    predictedParams: layer.params, heldParams: run.heldParams)
+                if !node.extraOutputs.isEmpty || !run.extraOutputs.isEmpty {
+                    check.predictedExtraShapes = node.extraOutputs.map { $0.shape(batch: batch) }
+                    check.actualExtraShapes = run.extraOutputs.map(\.shape)
+                    if keepAll { extras[run.index] = run.extraOutputs }
+                }
+                checks.append(check)
                 progress?(run.index + 1, model.nodes.count, node.name)
             }
         } catch let error as NetVizError where checks.contains(where: { !$0.ok }) {
@@ -149,6 +167,7 @@ public enum Verifier {
         var report = VerificationReport(
             modelName: model.name, checks: checks, outputs: result.outputs, seconds: seconds, mode: executor.mode, batch: batch)
         report.all = result.all
+        report.allExtra = extras
         return report
     }
 }

@@ -24,7 +24,8 @@ extension Model {
             let inbound = node.inbound.map { mapped[$0] }
             guard let nested = Self.nested(node.layer) else {
                 nodes.append(Node(index: nodes.count, name: node.name, layer: node.layer, inbound: inbound,
-                                  inputSpecs: node.inputSpecs, output: node.output))
+                                  inboundPorts: node.inboundPorts, inputSpecs: node.inputSpecs, output: node.output,
+                                  extraOutputs: node.extraOutputs))
                 continue
             }
             let frozen = !(node.layer is NestedModel)
@@ -41,7 +42,7 @@ extension Model {
         }
         return Model(
             name: name, nodes: nodes, inputIndices: inputIndices.map { mapped[$0] },
-            outputIndices: outputIndices.map { mapped[$0] })
+            outputIndices: outputIndices.map { mapped[$0] }, outputPorts: outputPorts)
     }
 
     /// Appends the rows of `nested` after its header row; returns the row of its output.
@@ -63,7 +64,8 @@ extension Model {
                 layer = inner.layer
             }
             nodes.append(Node(index: nodes.count, name: prefix + inner.name, layer: layer, inbound: inbound,
-                              inputSpecs: inner.inputSpecs, output: inner.output))
+                              inboundPorts: indent ? [] : inner.inboundPorts, inputSpecs: inner.inputSpecs,
+                              output: inner.output, extraOutputs: inner.extraOutputs))
             mapped[inner.index] = nodes.count - 1
             if let innerNested, level < 64 {
                 let innerHeader = nodes.count - 1
@@ -87,12 +89,12 @@ extension Model {
     }
 
     /// A model from nodes already in order (used for expanded views).
-    init(name: String, nodes: [Node], inputIndices: [Int], outputIndices: [Int]) {
+    init(name: String, nodes: [Node], inputIndices: [Int], outputIndices: [Int], outputPorts: [Int] = []) {
         self.name = name
         self.nodes = nodes
         self.inputIndices = inputIndices
         self.outputIndices = outputIndices
-        outputPorts = []
+        self.outputPorts = outputPorts
     }
 }
 

@@ -46,6 +46,12 @@ public struct Node: Sendable {
     /// Every output, the first one first.
     public var outputs: [TensorSpec] { [output] + extraOutputs }
 
+    /// The output shape as Keras's summary prints it: `(None, 4)`, or a list `[(None, 5, 4), (None, 4)]` for a layer
+    /// with several outputs.
+    public var outputDescription: String {
+        extraOutputs.isEmpty ? output.description : "[" + outputs.map(\.description).joined(separator: ", ") + "]"
+    }
+
     /// The output of this node read by its `position`-th input.
     public func port(ofInput position: Int) -> Int {
         position < inboundPorts.count ? inboundPorts[position] : 0
@@ -106,10 +112,12 @@ public struct Model: Sendable {
                 throw NetVizError.graph("the outputs depend on input '\(call.name)', which is not among the model's inputs")
             }
             let inbound = call.inputs.compactMap { indexOf($0.producer) }
+            let ports = call.inputs.map(\.port)
             nodes.append(
                 Node(
                     index: nodes.count, name: name, layer: call.layer, inbound: inbound,
-                    inputSpecs: call.inputs.map(\.spec), output: call.output))
+                    inboundPorts: ports.allSatisfy { $0 == 0 } ? [] : ports,
+                    inputSpecs: call.inputs.map(\.spec), output: call.output, extraOutputs: call.extraOutputs))
         }
         var inputIndices: [Int] = []
         for input in inputs {
@@ -122,7 +130,8 @@ public struct Model: Sendable {
         self.nodes = nodes
         self.inputIndices = inputIndices
         self.outputIndices = outputs.compactMap { indexOf($0.producer) }
-        outputPorts = []
+        let ports = outputs.map(\.port)
+        outputPorts = ports.allSatisfy { $0 == 0 } ? [] : ports
     }
 
     /// A model from nodes in topological order, as a format reader describes them (checked here, so a reader's

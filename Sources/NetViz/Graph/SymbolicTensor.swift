@@ -4,7 +4,28 @@ import Synchronization
 /// Calling a layer on symbolic tensors infers the output shape at once, so an invalid graph never exists.
 public struct SymbolicTensor {
     let producer: LayerCall
-    public var spec: TensorSpec { producer.output }
+    /// Which output of the producing call this is (Keras's tensor index): 0 for the first, as for most layers.
+    let port: Int
+    init(producer: LayerCall, port: Int = 0) {
+        self.producer = producer
+        self.port = port
+    }
+    public var spec: TensorSpec { port == 0 ? producer.output : producer.extraOutputs[port - 1] }
+    /// How many outputs the producing call has (an LSTM with `return_state`: 3).
+    public var outputCount: Int { 1 + producer.extraOutputs.count }
+
+    /// The `port`-th output of the call that made this tensor (Keras's `[layer, node, tensor]`'s tensor index).
+    public func output(_ port: Int) throws -> SymbolicTensor {
+        guard port >= 0, port < outputCount else {
+            throw NetVizError.layer(
+                name: producer.name, className: type(of: producer.layer).className,
+                message: "has \(outputCount) output(s); output \(port) does not exist")
+        }
+        return SymbolicTensor(producer: producer, port: port)
+    }
+
+    /// Every output of the call that made this tensor, the first one first.
+    public var outputs: [SymbolicTensor] { (0..<outputCount).map { SymbolicTensor(producer: producer, port: $0) } }
     public var shape: [Int?] { (spec.batched ? [nil] : []) + spec.dims.map(Optional.some) }
     /// The (Keras-style) name of the layer that produced this tensor.
     public var layerName: String { producer.name }
@@ -38,19 +59,22 @@ extension Layer {
         case .none: inputs.isEmpty
         case .one: inputs.count == 1
         case .atLeastTwo: inputs.count >= 2
+        case .oneAndOptionalMask: inputs.count == 1 || inputs.count == 2
         }
         guard arityOK else {
             throw NetVizError.layer(name: name, className: Self.className, message: "called on \(inputs.count) inputs")
         }
-        let output: TensorSpec
+        let output: TensorSpec, extra: [TensorSpec]
         do {
             output = try outputSpec(for: specs)
+            extra = try extraOutputSpecs(for: specs)
         } catch let problem as LayerProblem {
             throw NetVizError.layer(name: name, className: Self.className, message: problem.message)
         } catch NetVizError.overflow(let what) {
             throw NetVizError.layer(name: name, className: Self.className, message: "\(what) overflows 64 bits")
         }
-        return SymbolicTensor(producer: LayerCall(name: name, layer: self, inputs: inputs, output: output, scope: scope))
+        return SymbolicTensor(
+            producer: LayerCall(name: name, layer: self, inputs: inputs, output: output, extraOutputs: extra, scope: scope))
     }
 }
 
@@ -64,14 +88,17 @@ final class LayerCall {
     let layer: any Layer
     private(set) var inputs: [SymbolicTensor]
     let output: TensorSpec
+    /// Outputs after the first (an RNN's states); empty for most layers.
+    let extraOutputs: [TensorSpec]
     let scope: NameScope
 
-    init(name: String, layer: any Layer, inputs: [SymbolicTensor], output: TensorSpec, scope: NameScope) {
+    init(name: String, layer: any Layer, inputs: [SymbolicTensor], output: TensorSpec, extraOutputs: [TensorSpec] = [], scope: NameScope) {
         sequence = Self.counter.add(1, ordering: .relaxed).newValue
         self.name = name
         self.layer = layer
         self.inputs = inputs
         self.output = output
+        self.extraOutputs = extraOutputs
         self.scope = scope
     }
 

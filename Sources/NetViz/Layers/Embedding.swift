@@ -5,12 +5,16 @@ public struct Embedding: Layer {
     public static let arity = Arity.one
     public var inputDim: Int
     public var outputDim: Int
+    /// `mask_zero=True`: id 0 is padding, and the layer makes a mask (ids != 0) that an RNN downstream reads
+    /// (the executor's `MaskFlow`). Counts are the same either way.
+    public var maskZero: Bool
     public var name: String?
     public var activation: ActivationFunction? { nil }
 
-    public init(inputDim: Int, outputDim: Int, name: String? = nil) {
+    public init(inputDim: Int, outputDim: Int, maskZero: Bool = false, name: String? = nil) {
         self.inputDim = inputDim
         self.outputDim = outputDim
+        self.maskZero = maskZero
         self.name = name
     }
 

@@ -32,6 +32,7 @@ public struct LaterCall<Inputs: InputCount>: Layer, InstanceClassName, WrappingL
     public func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
         try base.activationProductMACs(for: inputs, output: output)
     }
+    public func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec] { try base.extraOutputSpecs(for: inputs) }
     public var spatial: Spatial2D? { base.spatial }
     public func costGroup(for inputs: [TensorSpec]) -> String? { base.costGroup(for: inputs) }
 }

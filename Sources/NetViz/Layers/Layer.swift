@@ -28,12 +28,16 @@ public protocol Layer: Sendable {
     /// The part of `macs` that multiplies two activations rather than an activation by weights (attention's Q·Kᵀ
     /// and A·V), reported as a figure of its own; 0 (the default) for layers with weights only.
     func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64
+    /// The outputs after the first for a layer with several (an RNN's states with `return_state`, attention
+    /// scores); empty (the default) for most layers. Called after `outputSpec(for:)` succeeded.
+    func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec]
 }
 
 extension Layer {
     public var spatial: Spatial2D? { nil }
     public func costGroup(for inputs: [TensorSpec]) -> String? { nil }
     public func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+    public func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec] { [] }
 }
 
 /// What a 2D windowed layer tells lint: how it reads its input (pooling) or makes its output (convolution).
@@ -53,6 +57,9 @@ public protocol WrappingLayer { var base: any Layer { get } }
 
 public enum Arity: Sendable, Equatable {
     case none, one, atLeastTwo
+    /// One input, and optionally a second: Keras's time-step mask, which Keras 3 saves as the call's `mask=` tensor
+    /// (the recurrent layers).
+    case oneAndOptionalMask
 }
 
 /// One weight tensor: `kernel`, `bias`, `gamma`, `moving_mean`, ...
@@ -96,6 +103,7 @@ public enum LayerCatalog {
         AdaptiveMaxPooling1D.self, AdaptiveMaxPooling2D.self, AdaptiveMaxPooling3D.self,
         Dot.self, EinsumDense.self, Attention.self, AdditiveAttention.self, GroupQueryAttention.self,
         RMSNormalization.self, SpectralNormalization.self, ReversibleEmbedding.self,
+        Masking.self, RNN.self, ConvLSTM1D.self, ConvLSTM2D.self, ConvLSTM3D.self,
     ]
 
     public static func kind(named className: String) -> (any Layer.Type)? {

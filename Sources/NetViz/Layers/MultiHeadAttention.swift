@@ -16,12 +16,14 @@ public struct MultiHeadAttention: Layer {
     public var useBias: Bool
     /// `use_causal_mask=True` in the call: step t attends to steps up to t.
     public var causal: Bool
+    /// `return_attention_scores=True` in the call: the softmaxed scores (heads, T, S) are a second output.
+    public var returnScores: Bool
     public var name: String?
     public var activation: ActivationFunction? { nil }
 
     public init(
         numHeads: Int, keyDim: Int, valueDim: Int? = nil, outputDim: Int? = nil, useBias: Bool = true, causal: Bool = false,
-        name: String? = nil
+        returnScores: Bool = false, name: String? = nil
     ) {
         self.numHeads = numHeads
         self.keyDim = keyDim
@@ -29,6 +31,7 @@ public struct MultiHeadAttention: Layer {
         self.outputDim = outputDim
         self.useBias = useBias
         self.causal = causal
+        self.returnScores = returnScores
         self.name = name
     }
 
@@ -50,6 +53,15 @@ public struct MultiHeadAttention: Layer {
         let (t, dq, _, _, _) = try sizes(inputs)
         if causal, inputs[0].dims[0] != inputs[1].dims[0] { throw LayerProblem("a causal mask needs query and value of the same length") }
         return TensorSpec([t, outputDim ?? dq], dtype: inputs[0].dtype)
+    }
+
+    /// With `return_attention_scores`: the scores, (num_heads, query steps, value steps).
+    public func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec] {
+        guard returnScores else { return [] }
+        let (t, _, s, _, _) = try sizes(inputs)
+        let scores = TensorSpec([numHeads, t, s], dtype: inputs[0].dtype)
+        _ = try scores.elementCount()  // checked: heads x T x S may not fit
+        return [scores]
     }
 
     public func weights(for inputs: [TensorSpec]) -> [WeightSpec] {
@@ -86,8 +98,8 @@ public struct MultiHeadAttention: Layer {
     public func costGroup(for inputs: [TensorSpec]) -> String? { "Attention" }
 }
 
-extension MultiHeadAttention: Executable {
-    public func execute(_ context: inout KernelContext) throws -> Tensor {
+extension MultiHeadAttention: MultiOutputExecutable {
+    public func executeAll(_ context: inout KernelContext) throws -> [Tensor] {
         let query = context.inputs[0], value = context.inputs[1]
         let key = context.inputs.count > 2 ? context.inputs[2] : value
         guard query.rank == 3, value.rank == 3, key.rank == 3 else { throw KernelError("expects rank-3 inputs") }
@@ -113,6 +125,7 @@ extension MultiHeadAttention: Executable {
             return y
         }
         var result = [Float](repeating: 0, count: batch * t * out)
+        var allScores = [Float](repeating: 0, count: returnScores ? batch * h * t * s : 0)
         let scale = 1 / Float(kd).squareRoot()
         for b in 0..<batch {
             let q = project(query.data[(b * t * dq)..<((b + 1) * t * dq)], steps: t, features: dq, wq, bq, width: h * kd, macs: &context.macs)
@@ -132,6 +145,7 @@ extension MultiHeadAttention: Executable {
                     let total = exps.reduce(0, +)
                     for j in 0..<s {
                         let weight = exps[j] / total
+                        if returnScores { allScores[((b * h + head) * t + i) * s + j] = weight }
                         for d in 0..<vd { attended[(i * h + head) * vd + d] += weight * v[(j * h + head) * vd + d] }
                     }
                 }
@@ -141,6 +155,7 @@ extension MultiHeadAttention: Executable {
             let o = project(attended[...], steps: t, features: h * vd, wo, bo, width: out, macs: &context.macs)
             for i in 0..<(t * out) { result[b * t * out + i] = o[i] }
         }
-        return Tensor(unchecked: [batch, t, out], data: result)
+        let output = Tensor(unchecked: [batch, t, out], data: result)
+        return returnScores ? [output, Tensor(unchecked: [batch, h, t, s], data: allScores)] : [output]
     }
 }

@@ -61,6 +61,7 @@ public struct FrozenLayer<Inputs: InputCount>: Layer, InstanceClassName, Wrappin
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
         try base.macs(for: inputs, output: output)
     }
+    public func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec] { try base.extraOutputSpecs(for: inputs) }
 }
 
 extension NestedModel: Executable {

@@ -121,7 +121,8 @@ enum PlotBuilder {
     ) -> String {
         let first = layers.first ?? 0
         let node = stats.model.nodes[first]
-        let output = stats.model.nodes[layers.last ?? first].output
+        let last = stats.model.nodes[layers.last ?? first]
+        let output = last.output
         // Sums of some layers' counts cannot overflow: ModelStatistics checked the sums over all layers.
         let params = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].params }
         let macs = layers.reduce(Int64(0)) { $0 &+ stats.layers[$1].macs }
@@ -141,7 +142,7 @@ enum PlotBuilder {
                     : "[" + node.inputSpecs.map(\.description).joined(separator: ", ") + "]"
                 cells.append(cell("Input shape: <b>\(HTML.escape(input))</b>"))
             }
-            cells.append(cell("Output shape: <b>\(HTML.escape(output.description))</b>"))
+            cells.append(cell("Output shape: <b>\(HTML.escape(last.outputDescription))</b>"))
         }
         if options.showDtype { cells.append(cell("Output dtype: <b>\(output.dtype.rawValue)</b>")) }
         if options.showTrainable, weighted {

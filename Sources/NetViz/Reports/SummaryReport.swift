@@ -95,8 +95,8 @@ public enum SummaryReport {
 
     /// A row's output shape: a shared layer's calls may differ (Keras then prints `multiple`).
     static func shape(_ index: Int, _ stats: ModelStatistics) -> String {
-        let outputs = stats.calls(ofRow: index).map { stats.model.nodes[$0].output }
-        return outputs.allSatisfy { $0 == outputs[0] } ? outputs[0].description : "multiple"
+        let outputs = stats.calls(ofRow: index).map { stats.model.nodes[$0].outputs }
+        return outputs.allSatisfy { $0 == outputs[0] } ? stats.model.nodes[index].outputDescription : "multiple"
     }
 
     /// Keras's "Connected to": `name[node][tensor]` for each inbound tensor, or `-`; a shared layer's later call is
@@ -266,7 +266,10 @@ public enum SummaryReport {
         key("type"); OrderedJSON.quote(nodes[index].className, into: &out); out.append(UInt8(ascii: ","))
         key("output_shape")
         let output = nodes[index].output
-        if output.batched, output.symbols.isEmpty {
+        if !nodes[index].extraOutputs.isEmpty {
+            // A layer with several outputs (an RNN's states): the list of their shapes, as the model's output_shape.
+            OrderedJSON.array(nodes[index].outputs.map(\.jsonShape)).write(to: &out, indent: 3)
+        } else if output.batched, output.symbols.isEmpty {
             // The common case written directly: a million-layer summary would otherwise build a million arrays.
             out.append(contentsOf: "[null".utf8)
             for dim in output.dims { out.append(contentsOf: ", ".utf8); int(Int64(dim)) }
@@ -334,7 +337,7 @@ public enum SummaryReport {
         return .object([
             ("name", .string(node.name)),
             ("type", .string(node.className)),
-            ("output_shape", jsonShape(node.output)),
+            ("output_shape", node.extraOutputs.isEmpty ? jsonShape(node.output) : .array(node.outputs.map(\.jsonShape))),
             ("params", .int(layer.params)),
             ("trainable_params", .int(layer.trainableParams)),
             ("non_trainable_params", .int(layer.nonTrainableParams)),

@@ -139,7 +139,22 @@ enum TFModels {
         // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         "imported_conv_variants", "imported_adaptive_pooling", "imported_dot_einsum", "imported_attention",
         "imported_normalizations",
+        // issue 11: layers with several outputs, recurrent cells, masks, ConvLSTM
+        "imported_states", "imported_rnn_cells", "imported_masking",
+        "imported_conv_lstm",
     ]
+
+    /// A recorded output: `lstm` (a layer's first output) or `lstm:2` (its output 2, Keras's tensor index), from the
+    /// executor's kept outputs.
+    static func recorded(_ key: String, in model: Model, _ all: [Int: Tensor], _ extras: [Int: [Tensor]]) throws -> (Node, Tensor) {
+        let parts = key.split(separator: ":")
+        let node = try #require(model.node(named: String(parts[0])), "layer \(key) in the netviz model")
+        guard parts.count == 2 else { return (node, try #require(all[node.index], "\(key)")) }
+        let port = try #require(Int(parts[1]))
+        let outputs = try #require(extras[node.index], "\(key): further outputs")
+        #expect(port >= 1 && port <= outputs.count, "\(key)")
+        return (node, outputs[min(max(port - 1, 0), outputs.count - 1)])
+    }
 
     static var allCases: [String] { (Array(cases.keys) + importedCases).sorted() }
 
@@ -185,15 +200,29 @@ enum TFModels {
         let facts = try #require(cases[name] as? [String: Any])
         let params = try #require(facts["layer_params"] as? [String: Int])
         let shapes = try #require(facts["layer_output_shapes"] as? [String: [Any]])
+        func text(_ shape: [Any]) -> String {
+            // A layer with several outputs has a list of shapes: Keras's summary prints `[(None, 4), (None, 4)]`.
+            if let list = shape as? [[Any]], !list.isEmpty { return "[" + list.map(text).joined(separator: ", ") + "]" }
+            return "(" + shape.map { ($0 as? Int).map(String.init) ?? "None" }.joined(separator: ", ") + ")"
+        }
         let stats = try ModelStatistics(TFModels.model(name))
         // One row per Keras layer: a shared layer's later calls fold into its row; keras.ops nodes (GetItem) are
         // operations, not layers, so Keras lists no params for them.
         let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.baseLayer is KerasOp) }
+        // One row per Keras layer: a shared layer's later calls fold into its row. keras.ops nodes (the mask Keras 3
+        // saves for a recurrent layer: NotEqual, Any) are operations, not in Keras's `model.layers`.
+        let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.layer is any KerasOpNode) }
         #expect(rows.count == params.count)
         for node in rows {
             #expect(stats.layers[node.index].params == Int64(try #require(params[node.name], "\(node.name)")), "\(name)/\(node.name)")
-            let shape = try #require(shapes[node.name]).map { ($0 as? Int).map(String.init) ?? "None" }
-            #expect(node.output.description == "(" + shape.joined(separator: ", ") + ")", "\(name)/\(node.name)")
+            // Keras 3.15.1's symbolic shape of attention scores is (batch, heads, Tq, Tq) even when the key has another
+            // length (MultiHeadAttention.compute_output_spec); TensorFlow's tensor, and netviz, have (heads, Tq, Tk).
+            let kerasShapeBug = ["imported_states/mha": "[(None, 4, 5), (None, 2, 4, 6)]", "imported_states/flat_scores": "(None, 48)"]
+            if let real = kerasShapeBug["\(name)/\(node.name)"] {
+                #expect(node.outputDescription == real, "\(name)/\(node.name)")
+                continue
+            }
+            #expect(node.outputDescription == text(try #require(shapes[node.name])), "\(name)/\(node.name)")
         }
         #expect(stats.totalParams == Int64(try #require(facts["params"] as? Int)))
     }
@@ -204,11 +233,9 @@ enum TFModels {
         // One pass: every layer's shape, MACs and params checked, every output kept for the comparison.
         let report = try Verifier.verify(loaded.model, weights: loaded.weights, inputs: loaded.inputs, keepAll: true)
         #expect(report.passed, "\(report.finalLine)")
-        let all = report.all
         #expect(!loaded.expected.isEmpty)
         for (layer, expected) in loaded.expected.sorted(by: { $0.key < $1.key }) {
-            let node = try #require(loaded.model.node(named: layer), "layer \(layer) in the netviz model")
-            let actual = try #require(all[node.index])
+            let (node, actual) = try TFModels.recorded(layer, in: loaded.model, report.all, report.allExtra)
             #expect(actual.shape == expected.shape, "\(name)/\(layer): shape")
             let error = try #require(actual.maxAbsDifference(expected), "\(name)/\(layer): shapes differ")
             let bound = TFModels.tolerance * max(1, expected.maxAbs)
@@ -220,10 +247,13 @@ enum TFModels {
     @Test(arguments: TFModels.allCases.filter { !["article_193", "mobilenet_025_32"].contains($0) })
     func referenceKernelsMatchTensorFlow(name: String) throws {
         let loaded = try TFModels.load(name)
-        let (_, all) = try Executor(mode: .reference).run(loaded.model, weights: loaded.weights, inputs: loaded.inputs, keepAll: true)
+        var extras: [Int: [Tensor]] = [:]
+        let (_, all) = try Executor(mode: .reference).run(loaded.model, weights: loaded.weights, inputs: loaded.inputs, keepAll: true) {
+            if !$0.extraOutputs.isEmpty { extras[$0.index] = $0.extraOutputs }
+        }
         for (layer, expected) in loaded.expected {
-            let node = try #require(loaded.model.node(named: layer))
-            let error = try #require(all[node.index].flatMap { $0.maxAbsDifference(expected) }, "\(name)/\(layer)")
+            let (_, actual) = try TFModels.recorded(layer, in: loaded.model, all, extras)
+            let error = try #require(actual.maxAbsDifference(expected), "\(name)/\(layer)")
             #expect(error <= TFModels.tolerance * max(1, expected.maxAbs), "\(name)/\(layer): \(error)")
         }
     }

@@ -97,10 +97,14 @@ struct KerasGraphReader {
         guard let list = json?.arrayValue, !list.isEmpty else { throw NetVizError.graph("\(key) is missing or empty") }
         func endpoint(_ value: JSON) throws -> TensorReference {
             guard let name = Self.reference(value) else { throw NetVizError.graph("\(key) holds \(value.kind), not [layer, node, tensor]") }
-            var node: Int64 = 0
+            var node: Int64 = 0, tensor: Int64 = 0
             if let list = value.arrayValue, list.count == 3, case .int(let index) = list[1] { node = index }
+            if let list = value.arrayValue, list.count == 3, case .int(let index) = list[2] { tensor = index }
             guard node >= 0, node < Int64(maxCalls) else { throw NetVizError.graph("\(key) names call \(node) of '\(name)'") }
-            return TensorReference(layer: name, call: Int(node))
+            guard tensor >= 0, tensor < Int64(maxOutputs) else {
+                throw NetVizError.graph("\(key) names output \(tensor) of '\(name)'; a layer has at most \(maxOutputs) outputs")
+            }
+            return TensorReference(layer: name, call: Int(node), tensor: Int(tensor))
         }
         if list.count == 3, list[0].stringValue != nil, let json { return [try endpoint(json)] }
         return try list.map(endpoint)
@@ -111,6 +115,8 @@ struct KerasGraphReader {
     struct TensorReference {
         let layer: String
         let call: Int
+        /// Which output of the call (Keras's tensor index): an LSTM with `return_state` has 3.
+        var tensor = 0
     }
 
     /// One call of a layer: its tensor inputs (among `args`, also inside one level of list), its numeric constants,
@@ -139,20 +145,25 @@ struct KerasGraphReader {
         return try nodes.map { try self.call($0, of: layer, firstCall: firstCall) }
     }
 
+    /// Classes whose call takes Keras 3's saved `mask=` tensor as a second input.
+    static let readsMaskArgument: Set<String> = ["SimpleRNN", "GRU", "LSTM", "Bidirectional", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]
+
     /// The most calls netviz reads of one layer (each call is a node).
     var maxCalls: Int { 10_000 }
+    /// The most outputs of one layer call a reference may name (a Bidirectional LSTM with states has 5).
+    var maxOutputs: Int { 64 }
 
     func call(_ node: JSON, of layer: KerasLayerConfig, firstCall: [String: Int64]) throws -> CallArguments {
         var arguments = CallArguments()
         func reference(_ name: String, node: Int64, tensor: Int64, keras2: Bool = false) throws {
             let call = keras2 ? node - firstCall[name, default: 0] : node
-            guard tensor == 0, call >= 0, call < Int64(maxCalls) else {
+            guard tensor >= 0, tensor < Int64(maxOutputs), call >= 0, call < Int64(maxCalls) else {
                 throw NetVizError.layer(
                     name: layer.name, className: layer.className,
-                    message: "reads output \(tensor) of call \(node) of '\(name)'; netviz reads the first output of a layer's calls")
+                    message: "reads output \(tensor) of call \(node) of '\(name)', which cannot exist")
             }
             arguments.order.append(.input(arguments.inputs.count))
-            arguments.inputs.append(TensorReference(layer: name, call: Int(call)))
+            arguments.inputs.append(TensorReference(layer: name, call: Int(call), tensor: Int(tensor)))
             arguments.recorded.append(nil)
         }
         // Keras 2 (tf_keras): a node is a list of `[layer, node_index, tensor_index, kwargs]`.
@@ -194,6 +205,14 @@ struct KerasGraphReader {
         }
         for arg in node["args"]?.arrayValue ?? [] {
             if let list = arg.arrayValue { for item in list { try take(item) } } else { try take(arg) }
+        }
+        // Keras 3 saves the mask a recurrent layer read (from Masking, Embedding(mask_zero=True)) as its call's
+        // `mask=` tensor, computed by keras.ops nodes of the config: it is the layer's second input, as Keras shows it.
+        if Self.readsMaskArgument.contains(layer.className), let mask = node["kwargs"]?["mask"], !mask.isNull {
+            guard Self.reference(mask) != nil, mask.objectValue != nil else {
+                throw NetVizError.layer(name: layer.name, className: layer.className, message: "its mask= argument is not one tensor")
+            }
+            try take(mask)
         }
         // An unknown class (under --allow-unknown) may take tensors as keyword arguments (`mask=`, `y=`): they are
         // its inputs too, or the layers feeding only them would fall out of the graph while still named in warnings.
@@ -278,7 +297,16 @@ struct KerasGraphReader {
                     tensors[index] = try input(layer)
                     continue
                 }
-                let inputs = call.arguments.inputs.indices.compactMap { tensors[sources[index][$0]] }
+                let inputs = try call.arguments.inputs.indices.compactMap { position in
+                    try tensors[sources[index][position]].map { tensor in
+                        let port = call.arguments.inputs[position].tensor
+                        guard port < tensor.outputCount else {
+                            throw LayerProblem(
+                                "reads output \(port) of '\(call.arguments.inputs[position].layer)', which has \(tensor.outputCount) output(s)")
+                        }
+                        return try tensor.output(port)
+                    }
+                }
                 if call.index == 0 {
                     let made = try self.layer(
                         layer, inputs: inputs.count, constants: call.arguments.constants, operands: call.arguments.order,
@@ -286,7 +314,7 @@ struct KerasGraphReader {
                     built[call.layer] = made
                     tensors[index] = try made.callAsFunction(inputs)
                 } else if let made = built[call.layer] {
-                    let later: any Layer = type(of: made).arity == .atLeastTwo
+                    let later: any Layer = type(of: made).arity == .atLeastTwo || inputs.count > 1
                         ? LaterCall<SeveralInputs>(made, firstCallName: layer.name, callIndex: call.index)
                         : LaterCall<OneInput>(made, firstCallName: layer.name, callIndex: call.index)
                     tensors[index] = try later.callAsFunction(inputs)
@@ -304,7 +332,11 @@ struct KerasGraphReader {
                 else {
                     throw NetVizError.graph("\(key) names '\(reference.layer)', which is not a layer of the model")
                 }
-                return tensor
+                guard reference.tensor < tensor.outputCount else {
+                    throw NetVizError.graph(
+                        "\(key) names output \(reference.tensor) of '\(reference.layer)', which has \(tensor.outputCount) output(s)")
+                }
+                return try tensor.output(reference.tensor)
             }
         }
         let name = config["name"]?.stringValue ?? "functional"
@@ -508,7 +540,7 @@ struct KerasGraphReader {
                 : UnknownLayer<SeveralInputs>(kerasClassName: layer.className, name: layer.name)
         }
         if case .bool(false) = layer.config["trainable"] ?? .null, !(made is NestedModel) {
-            return type(of: made).arity == .atLeastTwo ? FrozenLayer<SeveralInputs>(made) : FrozenLayer<OneInput>(made)
+            return type(of: made).arity == .atLeastTwo || inputs > 1 ? FrozenLayer<SeveralInputs>(made) : FrozenLayer<OneInput>(made)
         }
         if case .bool(false) = layer.config["trainable"] ?? .null, let nested = made as? NestedModel {
             return FrozenLayer<OneInput>(nested)

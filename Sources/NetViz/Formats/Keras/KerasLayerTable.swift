@@ -30,6 +30,9 @@ extension KerasGraphReader {
         "SeparableConvolution2D": "SeparableConv2D",
     ]
 
+    /// Keyword arguments of a recurrent layer's call that carry tensors netviz does not read.
+    static let recurrentCallTensors = ["initial_state", "mask", "constants"]
+
     private static let rows: [String: Builder] = [
         "Conv2D": { c in
             Conv2D(
@@ -135,7 +138,9 @@ extension KerasGraphReader {
             LayerScale(initValues: try c.double("init_values", 1e-6), projectionDim: try c.int("projection_dim"), name: c.name)
         },
         "Embedding": { c in
-            Embedding(inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), name: c.name)
+            Embedding(
+                inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), maskZero: try c.bool("mask_zero", false),
+                name: c.name)
         },
         "Conv1D": { c in
             let padding = try c.string("padding", "valid")
@@ -217,9 +222,8 @@ extension KerasGraphReader {
             for key in ["attention_mask", "query_mask", "value_mask", "key_mask", "key"] where kwargs[key].map({ !$0.isNull }) ?? false {
                 throw LayerProblem("is called with \(key)=...; netviz reads mha(query, value) calls")
             }
-            if case .bool(true)? = kwargs["return_attention_scores"] {
-                throw LayerProblem("return_attention_scores=True: netviz reads the attention output only")
-            }
+            var scores = false
+            if case .bool(let flag)? = kwargs["return_attention_scores"] { scores = flag }
             if let axes = c.value("attention_axes"), !(axes.arrayValue.map { $0.count == 1 && $0[0].doubleValue == 1 } ?? false) {
                 throw LayerProblem("attention_axes: netviz reads attention over the steps of (steps, features) inputs")
             }
@@ -236,7 +240,7 @@ extension KerasGraphReader {
             return MultiHeadAttention(
                 numHeads: try c.int("num_heads"), keyDim: try c.int("key_dim"),
                 valueDim: c.value("value_dim") == nil ? nil : try c.int("value_dim"), outputDim: outputDim,
-                useBias: try c.bool("use_bias", true), causal: causal, name: c.name)
+                useBias: try c.bool("use_bias", true), causal: causal, returnScores: scores, name: c.name)
         },
         "Conv3D": { c in
             Conv3D(
@@ -272,10 +276,20 @@ extension KerasGraphReader {
         "ELU": { c in ELU(alpha: try c.double("alpha", 1), name: c.name) },
         "Softmax": { c in Softmax(axis: try c.firstInt("axis", -1), name: c.name) },
         "PReLU": { c in PReLU(sharedAxes: try c.intList("shared_axes") ?? [], name: c.name) },
-        "SimpleRNN": { c in SimpleRNN(try c.recurrentSettings(), name: c.name) },
-        "GRU": { c in GRU(try c.recurrentSettings(), name: c.name) },
-        "LSTM": { c in LSTM(try c.recurrentSettings(), name: c.name) },
+        "SimpleRNN": { c in
+            try c.refuseCallTensors(recurrentCallTensors)
+            return SimpleRNN(try c.recurrentSettings(), name: c.name)
+        },
+        "GRU": { c in
+            try c.refuseCallTensors(recurrentCallTensors)
+            return GRU(try c.recurrentSettings(), name: c.name)
+        },
+        "LSTM": { c in
+            try c.refuseCallTensors(recurrentCallTensors)
+            return LSTM(try c.recurrentSettings(), name: c.name)
+        },
         "Bidirectional": { c in
+            try c.refuseCallTensors(recurrentCallTensors)
             func wrapped(_ key: String) throws -> (any RecurrentLayer)? {
                 guard let entry = c.value(key)?.objectValue else { return nil }
                 let inner = KerasLayerConfig(
@@ -390,6 +404,53 @@ extension KerasGraphReader {
                 inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), tieWeights: try c.bool("tie_weights", true),
                 name: c.name)
         },
+        // Recurrent cells, ConvLSTM, Masking (issue 11)
+        "Masking": { c in Masking(maskValue: try c.double("mask_value", 0), name: c.name) },
+        "RNN": { c in
+            try c.refuseCallTensors(recurrentCallTensors)
+            guard try !c.bool("stateful", false) else { throw LayerProblem("stateful=True is not read") }
+            guard let cell = c.value("cell") else { throw LayerProblem("cell is missing") }
+            // RNN([cell, cell]) is saved as a StackedRNNCells; a bare list is read the same way.
+            var entries = [cell]
+            var stacked = false
+            if let list = cell.arrayValue {
+                entries = list
+                stacked = true
+            } else if cell["class_name"]?.stringValue == "StackedRNNCells" {
+                guard let list = cell["config"]?["cells"]?.arrayValue else { throw LayerProblem("StackedRNNCells has no cells") }
+                entries = list
+                stacked = true
+            }
+            guard !entries.isEmpty, entries.count <= 64 else { throw LayerProblem("has \(entries.count) cells; netviz reads 1 to 64") }
+            var cells: [any RecurrentLayer] = [], names: [String] = []
+            for (i, entry) in entries.enumerated() {
+                let cellClass = entry["class_name"]?.stringValue ?? "?"
+                let cellConfig = KerasLayerConfig(
+                    name: entry["config"]?["name"]?.stringValue ?? "cell_\(i)", className: cellClass,
+                    module: entry["module"]?.stringValue ?? "", registeredName: nil,
+                    config: entry["config"]?.objectValue ?? [:], entry: entry.objectValue ?? [:])
+                let settings = try cellConfig.recurrentSettings()
+                switch cellClass {
+                case "SimpleRNNCell": cells.append(SimpleRNN(settings))
+                case "GRUCell": cells.append(GRU(settings))
+                case "LSTMCell": cells.append(LSTM(settings))
+                default: throw LayerProblem("its cell is a \(cellClass); netviz reads SimpleRNNCell, GRUCell, LSTMCell and StackedRNNCells of them")
+                }
+                names.append(cellConfig.name)
+            }
+            var rnn = RNN(
+                cells: cells, cellNames: stacked ? names : nil, returnSequences: try c.bool("return_sequences", false),
+                returnState: try c.bool("return_state", false), goBackwards: try c.bool("go_backwards", false), name: c.name)
+            rnn.zeroOutputForMask = try c.bool("zero_output_for_mask", false)
+            return rnn
+        },
+        "ConvLSTM1D": { c in try c.convLSTM(ConvLSTM1D.self) },
+        "ConvLSTM2D": { c in try c.convLSTM(ConvLSTM2D.self) },
+        "ConvLSTM3D": { c in try c.convLSTM(ConvLSTM3D.self) },
+        "SimpleRNNCell": { c in throw LayerProblem("a bare \(c.className) is not a layer netviz reads; wrap it in keras.layers.RNN") },
+        "GRUCell": { c in throw LayerProblem("a bare \(c.className) is not a layer netviz reads; wrap it in keras.layers.RNN") },
+        "LSTMCell": { c in throw LayerProblem("a bare \(c.className) is not a layer netviz reads; wrap it in keras.layers.RNN") },
+        "StackedRNNCells": { c in throw LayerProblem("a bare \(c.className) is not a layer netviz reads; wrap it in keras.layers.RNN") },
     ]
 }
 
@@ -499,16 +560,54 @@ extension KerasLayerConfig {
         return (single, single)
     }
 
-    /// SimpleRNN / GRU / LSTM arguments with Keras's defaults; states as outputs are not read yet.
-    func recurrentSettings() throws -> RecurrentSettings {
-        guard try !bool("return_state", false) else {
-            throw LayerProblem("return_state=True: netviz reads recurrent layers that return their outputs only")
+    /// Refuses a call that passes tensors netviz does not read as keyword arguments (an RNN's `initial_state=`, an
+    /// explicit `mask=`): read without them, the numbers would silently differ from Keras's.
+    func refuseCallTensors(_ keys: [String]) throws {
+        for node in entry["inbound_nodes"]?.arrayValue ?? [] {
+            // Keras 3: {args, kwargs}; Keras 2: a list of [layer, node, tensor, kwargs].
+            // Keras 3's saved `mask=` is read as an input (KerasGraphReader.readsMaskArgument); Keras 2 keeps none.
+            let keras3 = node["kwargs"]?.objectValue.map { kwargs in (kwargs, keys.filter { $0 != "mask" }) }
+            let keras2 = (node.arrayValue ?? []).compactMap { item in
+                item.arrayValue.flatMap { $0.count == 4 ? $0[3].objectValue : nil }.map { ($0, keys) }
+            }
+            for case let (kwargs, keys)? in [keras3] + keras2.map(Optional.some) {
+                for key in keys where kwargs[key].map({ !$0.isNull }) ?? false {
+                    throw LayerProblem("is called with \(key)=...; netviz reads calls on the input sequence alone")
+                }
+            }
         }
+    }
+
+    /// ConvLSTM1D/2D/3D: filters, kernel_size, strides, padding, dilation_rate and the recurrent settings.
+    func convLSTM<Rank: ConvLSTMRank>(_ kind: ConvLSTM<Rank>.Type) throws -> ConvLSTM<Rank> {
+        try refuseCallTensors(KerasGraphReader.recurrentCallTensors)
+        guard try dataFormat() == .channelsLast else {
+            throw LayerProblem("data_format 'channels_first': netviz reads ConvLSTM layers channels_last")
+        }
+        func sizes(_ key: String, _ fallback: Int) throws -> [Int] {
+            guard let list = try intList(key) else { return Array(repeating: fallback, count: Rank.rank) }
+            if list.count == 1 { return Array(repeating: list[0], count: Rank.rank) }
+            guard list.count == Rank.rank else { throw LayerProblem("\(key) must be one integer or \(Rank.rank), got \(list)") }
+            return list
+        }
+        guard value("kernel_size") != nil else { throw LayerProblem("kernel_size is missing") }
+        var settings = try recurrentSettings(units: 1)
+        settings.resetAfter = false
+        return ConvLSTM<Rank>(
+            filters: try int("filters"), kernelSize: try sizes("kernel_size", 1), strides: try sizes("strides", 1),
+            padding: try padding(), dilationRate: try sizes("dilation_rate", 1), settings: settings, name: name)
+    }
+
+    /// SimpleRNN / GRU / LSTM arguments (and their cells') with Keras's defaults.
+    func recurrentSettings(units fixed: Int? = nil) throws -> RecurrentSettings {
         guard try !bool("stateful", false) else { throw LayerProblem("stateful=True is not read") }
-        return RecurrentSettings(
-            units: try int("units"), activation: try activation() ?? (value("activation") == nil ? .tanh : nil),
+        var settings = RecurrentSettings(
+            units: try fixed ?? int("units"), activation: try activation() ?? (value("activation") == nil ? .tanh : nil),
             recurrentActivation: try activation("recurrent_activation") ?? (value("recurrent_activation") == nil ? .sigmoid : nil),
             useBias: try bool("use_bias", true), returnSequences: try bool("return_sequences", false),
-            goBackwards: try bool("go_backwards", false), resetAfter: try bool("reset_after", true))
+            goBackwards: try bool("go_backwards", false), resetAfter: try bool("reset_after", true),
+            returnState: try bool("return_state", false))
+        settings.zeroOutputForMask = try bool("zero_output_for_mask", false)
+        return settings
     }
 }

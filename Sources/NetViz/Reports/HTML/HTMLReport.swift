@@ -84,7 +84,7 @@ public enum HTMLReport {
                 ("class", .string(node.className)),
                 ("group", .string(CostBreakdown.group(node))),
                 ("inputs", .array(node.inputSpecs.map { .string($0.description) })),
-                ("output", .string(node.output.description)),
+                ("output", .string(node.outputDescription)),
                 ("params", .int(counts.params)),
                 ("params_text", .string(NumberFormat.grouped(counts.params))),
                 ("trainable", .int(counts.trainableParams)),
