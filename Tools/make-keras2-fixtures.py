@@ -146,7 +146,26 @@ def k3_mix():
     return keras.Model(inp, out, name="k3_mix")
 
 
-K3_MODELS = {"k3_autoencoder": k3_autoencoder, "k3_mix": k3_mix}
+def k3_sequence():
+    """Layers whose weights Keras 3 keeps in sub-groups of model.weights.h5 (`lstm/cell/vars`,
+    `multi_head_attention/query_dense/vars`, `spectral_normalization/layer/vars`, ...)."""
+    L = keras.layers
+    x = keras.Input((5, 4), name="steps")
+    parts = [
+        L.LSTM(3, name="k3_lstm")(x),
+        L.Bidirectional(L.GRU(2), name="k3_bigru")(x),
+        L.RNN(L.StackedRNNCells([L.LSTMCell(2), L.GRUCell(3)]), name="k3_stacked")(x),
+        L.RNN([L.SimpleRNNCell(2), L.SimpleRNNCell(2)], name="k3_cells")(x),
+        L.Flatten(name="k3_mha_flat")(L.MultiHeadAttention(2, 3, name="k3_mha")(x, x)),
+        L.Flatten(name="k3_gqa_flat")(L.GroupQueryAttention(2, 4, 2, name="k3_gqa")(x, x)),
+        L.Flatten(name="k3_sn_flat")(L.SpectralNormalization(L.Dense(3), name="k3_sn")(x)),
+        L.Flatten(name="k3_td_flat")(L.TimeDistributed(L.Dense(2), name="k3_td")(x)),
+        L.Flatten(name="k3_convlstm_flat")(L.ConvLSTM1D(2, 2, name="k3_convlstm")(L.Reshape((5, 4, 1), name="k3_frames")(x))),
+    ]
+    return keras.Model(x, L.Concatenate(name="k3_concat")(parts), name="k3_sequence")
+
+
+K3_MODELS = {"k3_autoencoder": k3_autoencoder, "k3_mix": k3_mix, "k3_sequence": k3_sequence}
 
 
 # ---- shared -------------------------------------------------------------------------------------------------

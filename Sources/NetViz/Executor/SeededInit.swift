@@ -126,6 +126,22 @@ public struct WeightStore: Sendable {
                 break
             }
         }
+        // A layer built of sub-layers: Keras's variable paths name them (`lstm/lstm_cell/kernel`,
+        // `td/dense_1/kernel`); its unclaimed tensors under its name are matched by shape and name.
+        var missing: [String: [Int]] = [:]
+        for (i, item) in wanted.enumerated() where found[i] == nil { missing[item.node.name, default: []].append(i) }
+        for (layer, indices) in missing.sorted(by: { $0.key < $1.key }) {
+            let prefix = layer + "/"
+            let candidates = tensors.keys.filter { $0.hasPrefix(prefix) && claimedBy[$0] == nil }
+                .sorted(by: KerasGraphReader.pathOrder)
+            guard !candidates.isEmpty else { continue }
+            let stored = candidates.compactMap { key in tensors[key].map { (path: String(key.dropFirst(prefix.count)), shape: $0.shape) } }
+            guard let assigned = KerasH5.assign(indices.map { wanted[$0].spec }, to: stored) else { continue }
+            for (i, index) in zip(indices, assigned) {
+                found[i] = candidates[index]
+                claimedBy[candidates[index]] = wanted[i].key
+            }
+        }
         var out = WeightStore()
         for (i, item) in wanted.enumerated() {
             let node = item.node

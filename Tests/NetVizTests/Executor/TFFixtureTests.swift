@@ -206,12 +206,9 @@ enum TFModels {
             return "(" + shape.map { ($0 as? Int).map(String.init) ?? "None" }.joined(separator: ", ") + ")"
         }
         let stats = try ModelStatistics(TFModels.model(name))
-        // One row per Keras layer: a shared layer's later calls fold into its row; keras.ops nodes (GetItem) are
-        // operations, not layers, so Keras lists no params for them.
-        let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.baseLayer is KerasOp) }
         // One row per Keras layer: a shared layer's later calls fold into its row. keras.ops nodes (the mask Keras 3
-        // saves for a recurrent layer: NotEqual, Any) are operations, not in Keras's `model.layers`.
-        let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.layer is any KerasOpNode) }
+        // saves for a recurrent layer: NotEqual, Any; GetItem) are operations, not in Keras's `model.layers`.
+        let rows = stats.model.nodes.filter { stats.isRow($0.index) && !($0.baseLayer is any KerasOpNode) }
         #expect(rows.count == params.count)
         for node in rows {
             #expect(stats.layers[node.index].params == Int64(try #require(params[node.name], "\(node.name)")), "\(name)/\(node.name)")

@@ -9,7 +9,7 @@ import Testing
 @Suite struct Keras2Tests {
     static let tolerance: Float = 1e-4
     static let keras2 = ["k2_cnn", "k2_sequential", "k2_nested", "k2_mobilenet"]
-    static let keras3 = ["k3_autoencoder", "k3_mix"]
+    static let keras3 = ["k3_autoencoder", "k3_mix", "k3_sequence"]
 
     static func path(_ file: String) -> String { Fixtures.url("keras2/" + file).path }
 

@@ -276,7 +276,7 @@ struct KerasGraphReader {
         // Who reads each layer's first call: where a custom layer's output shape is recorded.
         var consumers = [[Consumer]](repeating: [], count: layers.count)
         for call in calls {
-            for (position, reference) in call.arguments.inputs.enumerated() where reference.call == 0 {
+            for (position, reference) in call.arguments.inputs.enumerated() where reference.call == 0 && reference.tensor == 0 {
                 if let index = indexOf[reference.layer] {
                     consumers[index].append(
                         Consumer(layer: call.layer, position: position, inputs: call.arguments.inputs.count,

@@ -156,15 +156,67 @@ enum KerasH5 {
             }
             let vars = group + "/vars"
             let count = file.isGroup(vars) ? try file.members(of: vars).count : 0
-            guard count == specs.count else {
-                throw HDF5File.Failure(
-                    message: "\(where_): model.weights.h5 has \(count) variables for it, netviz's layer has \(specs.count) ("
-                        + specs.map(\.name).joined(separator: ", ") + ")")
+            var paths = (0..<specs.count).map { "\(vars)/\($0)" }
+            if count != specs.count {
+                // Layers built of sub-layers keep their weights in sub-groups (`cell/vars`, `query_dense/vars`,
+                // `forward_layer/cell/vars`, `layer/vars`): matched to netviz's weights by shape and name.
+                let found = try variables(file, under: group)
+                guard let assigned = assign(specs, to: found) else {
+                    throw HDF5File.Failure(
+                        message: "\(where_): model.weights.h5 holds \(found.count) variables for it ("
+                            + found.prefix(8).map { "\($0.path) \($0.shape)" }.joined(separator: ", ")
+                            + "), which do not match netviz's " + specs.map { "\($0.name) \($0.shape)" }.joined(separator: ", "))
+                }
+                paths = assigned.map { "\(group)/\(found[$0].path)" }
             }
-            for (i, spec) in specs.enumerated() {
-                store.tensors["\(prefix)\(node.name)/\(spec.name)"] = try tensor(file, "\(vars)/\(i)", spec, where_)
+            for (spec, path) in zip(specs, paths) {
+                store.tensors["\(prefix)\(node.name)/\(spec.name)"] = try tensor(file, path, spec, where_)
             }
         }
+    }
+
+    /// Every dataset under `group`, by its path below it, in path order (numbers as numbers).
+    static func variables(_ file: borrowing HDF5File, under group: String) throws -> [(path: String, shape: [Int])] {
+        var found: [(path: String, shape: [Int])] = []
+        var pending = [(group, 0)]
+        while let (path, depth) = pending.popLast() {
+            for member in try file.members(of: path) {
+                let child = path + "/" + member
+                if file.isGroup(child) {
+                    guard depth < 8 else { throw HDF5File.Failure(message: "groups nested deeper than 8 levels under '\(group)'") }
+                    pending.append((child, depth + 1))
+                } else {
+                    found.append((String(child.dropFirst(group.count + 1)), try file.datasetShape(child)))
+                    guard found.count <= 4096 else { throw HDF5File.Failure(message: "more than 4096 variables under '\(group)'") }
+                }
+            }
+        }
+        return found.sorted { KerasGraphReader.pathOrder($0.path, $1.path) }
+    }
+
+    /// For each of netviz's weights, the index of the stored variable it is: the same shape, and among those the one
+    /// whose path shares most words with the weight's own name (`query/kernel` is `_query_dense/vars/0`, not
+    /// `key_dense/vars/0`; `recurrent_kernel` is `lstm_cell/recurrent_kernel`), the first in path order on a tie (a
+    /// cell's `vars/1` recurrent kernel before its `vars/2` bias). Nil when some weight has no variable of its shape
+    /// left. Used for model.weights.h5's sub-groups and for Keras variable paths in `--weights` files.
+    static func assign(_ specs: [WeightSpec], to found: [(path: String, shape: [Int])]) -> [Int]? {
+        func words(_ text: String) -> Set<String> {
+            Set(text.split(whereSeparator: { (c: Character) in c == "/" || c == "_" }).map(String.init)).subtracting(["vars"])
+        }
+        var used = Set<Int>()
+        var assigned: [Int] = []
+        for spec in specs {
+            let wanted = words(spec.name)
+            var best: (index: Int, score: Int)? = nil
+            for (i, candidate) in found.enumerated() where !used.contains(i) && candidate.shape == spec.shape {
+                let score = wanted.intersection(words(candidate.path)).count
+                if best == nil || score > best?.score ?? 0 { best = (i, score) }
+            }
+            guard let best else { return nil }
+            used.insert(best.index)
+            assigned.append(best.index)
+        }
+        return assigned
     }
 
     /// Each node's group name in `container`: by the `name` attribute of its `vars` where Keras wrote one, else by
