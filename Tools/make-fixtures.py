@@ -381,6 +381,20 @@ def case_preprocessing():
                                             bucket_hot, sliced, picked, piped], name="preprocessing")
 
 
+def case_identities():
+    x = keras.Input(shape=(6, 8, 3), name="image")
+    y = x
+    for layer in (L.Identity(name="identity"), L.ActivityRegularization(l1=0.1, name="activity"),
+                  L.AlphaDropout(0.2, name="alpha_dropout"), L.GaussianDropout(0.2, name="gaussian_dropout"),
+                  L.RandomBrightness(0.3, name="brightness"), L.RandomContrast(0.3, name="contrast"),
+                  L.RandomRotation(0.2, name="rotation"), L.RandomTranslation(0.1, 0.1, name="translation"),
+                  L.RandomZoom(0.2, name="zoom")):
+        y = layer(y)
+    seq = L.SpatialDropout1D(0.3, name="spatial_dropout1d")(L.Reshape((48, 3), name="steps")(y))
+    vol = L.SpatialDropout3D(0.3, name="spatial_dropout3d")(L.Reshape((2, 3, 8, 3), name="volume")(y))
+    return keras.Model(x, [seq, vol], name="identities")
+
+
 def case_audio():
     wave = keras.Input(shape=(600,), name="wave")
     stereo = keras.Input(shape=(300, 2), name="stereo")
@@ -696,6 +710,11 @@ CASES = {
                                "CenterCrop (smaller and larger), AutoContrast, 19 augmentation layers (the identity), "
                                "CategoryEncoding (one_hot, multi_hot, count), IntegerLookup (int, mask + 2 OOV count, "
                                "invert), Discretization (int, multi_hot), keras.ops GetItem (strided, reversed, Ellipsis, None), a Pipeline"),
+    "imported_identities": (case_identities, ["identity", "activity", "alpha_dropout", "gaussian_dropout", "brightness",
+                                              "contrast", "rotation", "translation", "zoom"], "F32",
+                            "the layers that are the identity at inference: Identity, ActivityRegularization, "
+                            "AlphaDropout, GaussianDropout, SpatialDropout1D/3D, RandomBrightness, RandomContrast, "
+                            "RandomRotation, RandomTranslation, RandomZoom"),
     "imported_audio": (case_audio, [], "F32",
                        "MelSpectrogram (dB and raw magnitude, Hann and Hamming) and STFTSpectrogram in all seven modes "
                        "(valid and same padding, expand_dims) with seeded kernels"),

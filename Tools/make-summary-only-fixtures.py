@@ -5,7 +5,8 @@ their fixtures are Keras's summary rows, not TensorFlow's outputs:
   InceptionResNetV2, Lambda), read without their Python code (Docs/keras-import.md, "Custom layers"): output
   shapes from what their consumers read, params from the archive's model.weights.h5;
 - text preprocessing on string inputs (StringLookup, TextVectorization, Hashing, HashedCrossing), the audio
-  front ends (MelSpectrogram, STFTSpectrogram), and ContrastLimitedAdaptiveHistogramEqualization (no kernel).
+  front ends (MelSpectrogram, STFTSpectrogram), ContrastLimitedAdaptiveHistogramEqualization (no kernel)
+  and RandomCrop (Keras's inference output contradicts its declared shape).
 
     /work/venv-tf/bin/python Tools/make-summary-only-fixtures.py [OUT_DIR]   # needs scipy for STFTSpectrogram
 
@@ -126,10 +127,13 @@ def audio_front_ends():
     return keras.Model([wave, channels], [mel, stft], name="audio_front_ends")
 
 
-def image_equalization():
+def image_layers():
+    """CLAHE (no kernel in netviz) and RandomCrop, whose Keras 3.15 TensorFlow code returns its input unchanged at
+    inference although it declares (height, width): rows only."""
     photo = keras.Input((16, 16, 3), name="photo")
-    out = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(4, 4), name="clahe")(photo)
-    return keras.Model(photo, out, name="image_equalization")
+    equalized = L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(4, 4), name="clahe")(photo)
+    cropped = L.RandomCrop(8, 12, name="random_crop")(photo)
+    return keras.Model(photo, [equalized, cropped], name="image_layers")
 
 
 def rows(model):
@@ -145,7 +149,7 @@ def rows(model):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for make in (custom_functional, custom_sequential, text_preprocessing, audio_front_ends, image_equalization):
+    for make in (custom_functional, custom_sequential, text_preprocessing, audio_front_ends, image_layers):
         model = make()
         name = model.name
         if name.startswith("custom"):  # the archives' weights give custom layers their params; the others need none

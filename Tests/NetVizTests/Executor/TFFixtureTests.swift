@@ -135,7 +135,7 @@ enum TFModels {
     static let importedCases = [
         "imported_mix", "imported_text_lstm", "imported_bigru", "imported_conv1d", "imported_rnns", "imported_unet",
         "imported_sequence_misc", "imported_transformer", "imported_video",
-        "imported_ops", "imported_siamese", "imported_preprocessing", "imported_audio",
+        "imported_ops", "imported_siamese", "imported_preprocessing", "imported_audio", "imported_identities",
         // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         "imported_conv_variants", "imported_adaptive_pooling", "imported_dot_einsum", "imported_attention",
         "imported_normalizations",

@@ -48,9 +48,27 @@ extension KerasGraphReader {
         return facts
     }
 
-    /// A class netviz has no row for, outside keras.ops (whose unknown functions stay unknown).
+    /// A class netviz has no row for, outside keras.ops (whose unknown functions stay unknown) and the framework
+    /// wrappers (whose code is another framework's).
     func isCustom(_ layer: KerasLayerConfig) -> Bool {
-        !isKnown(layer) && !layer.module.hasPrefix("keras.src.ops")
+        !isKnown(layer) && !layer.module.hasPrefix("keras.src.ops") && Self.frameworkWrappers[layer.className] == nil
+    }
+
+    /// Keras layers that hold another framework's model: nothing in the file says what they compute or hold.
+    static let frameworkWrappers: [String: String] = [
+        "TorchModuleWrapper": "wraps a PyTorch module, which the file holds as pickled Python; export it to ONNX (torch.onnx.export) and read that",
+        "JaxLayer": "wraps a JAX function, which is Python code the file does not hold",
+        "FlaxLayer": "wraps a Flax module, which is Python code the file does not hold",
+        "TFSMLayer": "wraps a TensorFlow SavedModel, a separate directory netviz does not read; convert it to TFLite or ONNX and read that",
+    ]
+
+    /// The first framework wrapper among `layers`, as its one-line error.
+    func rejectFrameworkWrappers(_ layers: [KerasLayerConfig]) throws {
+        for layer in layers {
+            if let reason = Self.frameworkWrappers[layer.className] {
+                throw NetVizError.layer(name: layer.name, className: layer.className, message: reason)
+            }
+        }
     }
 
     /// The archive's variable shapes, read once, on the first custom layer; nil for a config without weights.

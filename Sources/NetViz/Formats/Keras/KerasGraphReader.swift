@@ -284,6 +284,7 @@ struct KerasGraphReader {
                 }
             }
         }
+        try rejectFrameworkWrappers(layers)
         let custom = try customLayers(layers, consumers: consumers, container: container)
         try rejectUnknown(layers.filter { custom[$0.name] == nil })
         let keys = Self.weightKeys(layers)
@@ -355,6 +356,7 @@ struct KerasGraphReader {
         let consumers = layers.indices.map { i in
             i + 1 < layers.count ? [Consumer(layer: i + 1, position: 0, inputs: 1, firstCall: true, recorded: nil)] : []
         }
+        try rejectFrameworkWrappers(layers)
         let custom = try customLayers(layers, consumers: consumers, container: container)
         try rejectUnknown(layers.filter { custom[$0.name] == nil })
         let keys = Self.weightKeys(layers)
