@@ -1,4 +1,4 @@
-/// The 1D and 3D members of the transposed, depthwise and separable convolution families (issue 11). Each reuses its
+/// The 1D and 3D members of the transposed, depthwise and separable convolution families. Each reuses its
 /// 2D sibling's rule: `Conv1DTranspose`, `DepthwiseConv1D` and `SeparableConv1D` are the 2D layers on a map of height 1
 /// (as `Conv1D` is `Conv2D`'s), and `Conv3DTranspose` applies `Conv2DTranspose`'s per-axis geometry
 /// (Keras's `compute_conv_transpose_output_length`) to three axes.

@@ -48,3 +48,44 @@ extension Embedding: Executable {
         return Tensor(unchecked: ids.shape + [outputDim], data: out)
     }
 }
+
+
+/// `keras.layers.ReversibleEmbedding` called forward: Embedding's lookup (0 MACs). Params: `embeddings`
+/// [input_dim, output_dim], and with `tie_weights=False` a trainable `reverse_embeddings` [output_dim, input_dim]
+/// (Keras counts it). A reverse call (`reverse=True`, logits = x · embeddingsᵀ) is refused by name when importing;
+/// `reverse_dtype` and `logit_soft_cap` act only there.
+public struct ReversibleEmbedding: Layer {
+    public static let className = "ReversibleEmbedding"
+    public static let arity = Arity.one
+    public var inputDim: Int
+    public var outputDim: Int
+    public var tieWeights: Bool
+    public var name: String?
+    public var activation: ActivationFunction? { nil }
+
+    public init(inputDim: Int, outputDim: Int, tieWeights: Bool = true, name: String? = nil) {
+        self.inputDim = inputDim
+        self.outputDim = outputDim
+        self.tieWeights = tieWeights
+        self.name = name
+    }
+
+    var lookup: Embedding { Embedding(inputDim: inputDim, outputDim: outputDim, name: name) }
+
+    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec { try lookup.outputSpec(for: inputs) }
+
+    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] {
+        lookup.weights(for: inputs) + (tieWeights ? [] : [WeightSpec("reverse_embeddings", [outputDim, inputDim])])
+    }
+
+    /// A table lookup: no multiply-accumulates.
+    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
+}
+
+extension ReversibleEmbedding: Executable {
+    public func execute(_ context: inout KernelContext) throws -> Tensor {
+        // The untied reverse table serves reverse calls only; the forward call reads it into nothing.
+        _ = try context.optionalWeight("reverse_embeddings", if: !tieWeights)
+        return try lookup.execute(&context)
+    }
+}

@@ -97,7 +97,7 @@ public enum LayerCatalog {
         GroupNormalization.self, UnitNormalization.self, TimeDistributed.self, MultiHeadAttention.self,
         Conv3D.self, MaxPooling3D.self, AveragePooling3D.self, GlobalAveragePooling3D.self, GlobalMaxPooling3D.self,
         Resample3D.self, KerasOp.self,
-        // issue 11: convolution variants, adaptive pooling, attention, EinsumDense, normalizations
+        // convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         Conv1DTranspose.self, Conv3DTranspose.self, DepthwiseConv1D.self, SeparableConv1D.self,
         AdaptiveAveragePooling1D.self, AdaptiveAveragePooling2D.self, AdaptiveAveragePooling3D.self,
         AdaptiveMaxPooling1D.self, AdaptiveMaxPooling2D.self, AdaptiveMaxPooling3D.self,

@@ -308,7 +308,7 @@ extension KerasGraphReader {
             }
             return Bidirectional(layer, backward: try wrapped("backward_layer"), mergeMode: merge, name: c.name)
         },
-        // Convolution variants, adaptive pooling, attention, EinsumDense, normalizations (issue 11)
+        // Convolution variants, adaptive pooling, attention, EinsumDense, normalizations
         "Conv1DTranspose": { c in
             Conv1DTranspose(
                 filters: try c.int("filters"), kernelSize: try c.firstInt("kernel_size", 1), strides: try c.firstInt("strides", 1),
@@ -404,7 +404,7 @@ extension KerasGraphReader {
                 inputDim: try c.int("input_dim"), outputDim: try c.int("output_dim"), tieWeights: try c.bool("tie_weights", true),
                 name: c.name)
         },
-        // Recurrent cells, ConvLSTM, Masking (issue 11)
+        // Recurrent cells, ConvLSTM, Masking
         "Masking": { c in Masking(maskValue: try c.double("mask_value", 0), name: c.name) },
         "RNN": { c in
             try c.refuseCallTensors(recurrentCallTensors)

@@ -5,7 +5,7 @@ import Testing
 
 /// The issue 11 layers (convolution variants, adaptive pooling, Dot, EinsumDense, attention, normalizations) by hand;
 /// their TensorFlow fixtures are in TFFixtureTests (`imported_conv_variants`, ...).
-@Suite struct Issue11LayerTests {
+@Suite struct LayerFamilyTests {
     func run(_ layer: some Layer, on shapes: [[Int]]) throws -> (TensorSpec, Int64, Int64, Int64) {
         let inputs = try shapes.map { try Input(shape: $0) }
         let output = try inputs.count == 1 ? layer(inputs[0]) : layer(inputs)

@@ -1,4 +1,4 @@
-/// Argument readers of the issue 11 import rows (KerasLayerTable.swift, the block headed "issue 11").
+/// Argument readers shared by several import rows of KerasLayerTable.swift (adaptive pooling sizes, 3D sizes, attention calls).
 extension KerasLayerConfig {
     /// The adaptive poolings' `output_size`: one integer (used for every axis) or `count` integers.
     func outputSize(_ count: Int) throws -> [Int] {
