@@ -196,6 +196,8 @@ extension Lookup: Executable {
         let offset = numOOVIndices + maskSlots
         if invert {
             return context.inputs[0].map { index in
+                // Input values are the user's: out-of-range, NaN and huge indices are the OOV token, never a trap.
+                guard index.isFinite, abs(index) < 1e9 else { return -1 }
                 let i = Int(index.rounded(.towardZero)) - offset
                 return i >= 0 && i < vocabulary.count ? Float(vocabulary[i]) : Float(-1)
             }
@@ -203,6 +205,7 @@ extension Lookup: Executable {
         var indexOf: [Double: Int] = [:]
         for (i, token) in vocabulary.enumerated() where indexOf[token] == nil { indexOf[token] = i + offset }
         let indices = context.inputs[0].map { value -> Float in
+            guard value.isFinite else { return Float(maskSlots) }
             let token = Double(value.rounded(.towardZero))
             if hasMask, token == maskToken { return maskSlots == 1 ? 0 : -1 }
             if let index = indexOf[token] { return Float(index) }
