@@ -67,8 +67,8 @@ RULES = [
     (r"^(Lambda)$", "read without its code: output shape from its consumers, no weights; MACs not counted (said so)"),
     (r"^(LayerScale)$", "gamma; 0 MACs"),
 ]
-NO_KERNEL = {"StringLookup": "strings", "TextVectorization": "strings", "Hashing": "FarmHash not implemented",
-             "HashedCrossing": "FarmHash not implemented", "ContrastLimitedAdaptiveHistogramEqualization": "not implemented",
+NO_KERNEL = {"StringLookup": "strings", "TextVectorization": "strings", "Hashing": "strings and salted hashes; numbers run",
+             "HashedCrossing": "TensorFlow's sparse cross not implemented", "ContrastLimitedAdaptiveHistogramEqualization": "not implemented",
              "Lambda": "its code is not in the file"}
 
 

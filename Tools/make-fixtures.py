@@ -374,11 +374,18 @@ def case_preprocessing():
     bucket_hot = L.Discretization(bin_boundaries=[-0.25, 0.25], output_mode="multi_hot", name="bucket_hot")(values)
     piped = L.Pipeline([L.Rescaling(0.5, offset=0.25), L.Resizing(6, 8, interpolation="nearest"), L.CenterCrop(4, 4)],
                        name="pipeline")(img)
+    # Hashing of numbers: their decimal text through FarmHash64, short (ids) to 20 characters (values x 1e18).
+    hashes = [L.Hashing(7, name="hash_ids")(ids),
+              L.Hashing(5, mask_value=3, output_mode="multi_hot", name="hash_masked")(ids)]
+    for scale, bins in ((1e6, 11), (1e15, 13), (1e18, 17)):
+        scaled = L.Rescaling(scale, name=f"scale_{int(np.log10(scale))}")(values)
+        hashes.append(L.Hashing(bins, name=f"hash_1e{int(np.log10(scale))}")(scaled))
     sliced = img[:, 2:9:3, ::-1, 1]
     picked = values[..., None, -2:]
     return keras.Model([img, ids, values], [bilinear, nearest, crop_aspect, pad_aspect, center, center_up, contrast,
                                             augmented, onehot, multihot, count, lookup, lookup_mask, inverse, buckets,
-                                            bucket_hot, sliced, picked, piped], name="preprocessing")
+                                            bucket_hot, sliced, picked, piped] + hashes,
+                       name="preprocessing")
 
 
 def case_identities():
@@ -709,7 +716,7 @@ CASES = {
                                "preprocessing at inference: Resizing (bilinear, nearest, crop/pad to aspect ratio), "
                                "CenterCrop (smaller and larger), AutoContrast, 19 augmentation layers (the identity), "
                                "CategoryEncoding (one_hot, multi_hot, count), IntegerLookup (int, mask + 2 OOV count, "
-                               "invert), Discretization (int, multi_hot), keras.ops GetItem (strided, reversed, Ellipsis, None), a Pipeline"),
+                               "invert), Discretization (int, multi_hot), keras.ops GetItem (strided, reversed, Ellipsis, None), a Pipeline, Hashing of numbers (FarmHash64)"),
     "imported_identities": (case_identities, ["identity", "activity", "alpha_dropout", "gaussian_dropout", "brightness",
                                               "contrast", "rotation", "translation", "zoom"], "F32",
                             "the layers that are the identity at inference: Identity, ActivityRegularization, "

@@ -259,8 +259,9 @@ extension TextVectorization: Executable {
 }
 
 /// `keras.layers.Hashing` (one input) and `keras.layers.HashedCrossing` (two): values to one of `num_bins` buckets
-/// by FarmHash64 of their text (SipHash with a salt), then encoded. The shape rule and counts are exact; netviz has
-/// no FarmHash kernel, so verify names the layer.
+/// by FarmHash64 of their text (SipHash with a salt), then encoded. The shape rule and counts are exact. verify runs
+/// Hashing of numbers (their decimal text, as TensorFlow's `as_string`, through `FarmHash.fingerprint64`); a salt
+/// (SipHash) and HashedCrossing (TensorFlow's sparse cross) have no kernel and verify names the layer.
 public struct Hashing<Inputs: InputCount>: Layer, InstanceClassName {
     public static var className: String { "Hashing" }
     public static var arity: Arity { Inputs.arity }
@@ -268,13 +269,22 @@ public struct Hashing<Inputs: InputCount>: Layer, InstanceClassName {
     public var instanceClassName: String { kerasClassName }
     public var outputMode: CategoricalOutput
     public var bins: Int
+    /// Values equal to it go to bin 0, the others to bins 1...
+    public var maskValue: Double?
+    /// Whether a salt asks for SipHash (`to_hash_bucket_strong`).
+    public var salted: Bool
     public var name: String?
     public var activation: ActivationFunction? { nil }
 
-    public init(kerasClassName: String, outputMode: CategoricalOutput, bins: Int, name: String? = nil) {
+    public init(
+        kerasClassName: String, outputMode: CategoricalOutput, bins: Int, maskValue: Double? = nil, salted: Bool = false,
+        name: String? = nil
+    ) {
         self.kerasClassName = kerasClassName
         self.outputMode = outputMode
         self.bins = bins
+        self.maskValue = maskValue
+        self.salted = salted
         self.name = name
     }
 
@@ -294,7 +304,57 @@ public struct Hashing<Inputs: InputCount>: Layer, InstanceClassName {
 
 extension Hashing: Executable {
     public func execute(_ context: inout KernelContext) throws -> Tensor {
-        throw KernelError("hashes with FarmHash64, which netviz's executor does not implement")
+        guard context.inputs.count == 1 else { throw KernelError("has no kernel for HashedCrossing (TensorFlow's sparse cross)") }
+        guard !salted else { throw KernelError("has no kernel for a salted hash (SipHash)") }
+        var x = context.inputs[0]
+        // Keras squeezes a last axis of 1 before one_hot.
+        if outputMode == .oneHot, x.rank > 1, x.shape.last == 1 { x = Tensor(unchecked: Array(x.shape.dropLast()), data: x.data) }
+        let hashed = maskValue == nil || bins <= 1 ? bins : bins - 1
+        let indices = try x.data.map { value -> Float in
+            guard value.isFinite, abs(value) < 9.2e18 else { throw KernelError("cannot hash \(value) (not an int64)") }
+            let integer = Int64(value.rounded(.towardZero))
+            if let maskValue, bins > 1, Double(integer) == maskValue { return 0 }
+            let bucket = Float(FarmHash.fingerprint64(Array(String(integer).utf8)) % UInt64(hashed))
+            return maskValue != nil && bins > 1 ? bucket + 1 : bucket
+        }
+        return try outputMode.encode(Tensor(unchecked: x.shape, data: indices), depth: bins)
+    }
+}
+
+/// FarmHash's Fingerprint64 (farmhashna::Hash64), what TensorFlow's `to_hash_bucket_fast` uses, for texts up to 32
+/// bytes (a number's decimal text is at most 20). Written here because no Swift package in the local set has it.
+enum FarmHash {
+    static let k0: UInt64 = 0xc3a5_c85c_97cb_3127, k1: UInt64 = 0xb492_b66f_be98_f273, k2: UInt64 = 0x9ae1_6a3b_2f90_404f
+
+    static func fingerprint64(_ s: [UInt8]) -> UInt64 {
+        let n = UInt64(s.count)
+        func fetch64(_ i: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(s[i + $1]) << (8 * UInt64($1)) } }
+        func fetch32(_ i: Int) -> UInt64 { (0..<4).reduce(UInt64(0)) { $0 | UInt64(s[i + $1]) << (8 * UInt64($1)) } }
+        func rotate(_ v: UInt64, _ shift: UInt64) -> UInt64 { shift == 0 ? v : (v >> shift) | (v << (64 - shift)) }
+        func shiftMix(_ v: UInt64) -> UInt64 { v ^ (v >> 47) }
+        func hashLen16(_ u: UInt64, _ v: UInt64, _ mul: UInt64) -> UInt64 {
+            var a = (u ^ v) &* mul
+            a ^= a >> 47
+            var b = (v ^ a) &* mul
+            b ^= b >> 47
+            return b &* mul
+        }
+        let mul = k2 &+ n &* 2
+        switch s.count {
+        case 0: return k2
+        case 1...3:
+            let y = UInt32(s[0]) &+ (UInt32(s[s.count >> 1]) << 8), z = UInt32(s.count) &+ (UInt32(s[s.count - 1]) << 2)
+            return shiftMix(UInt64(y) &* k2 ^ UInt64(z) &* k0) &* k2
+        case 4...7:
+            return hashLen16(n &+ (fetch32(0) << 3), fetch32(s.count - 4), mul)
+        case 8...16:
+            let a = fetch64(0) &+ k2, b = fetch64(s.count - 8)
+            return hashLen16(rotate(b, 37) &* mul &+ a, (rotate(a, 25) &+ b) &* mul, mul)
+        default:
+            // 17 to 32 bytes (callers pass no more).
+            let a = fetch64(0) &* k1, b = fetch64(8), c = fetch64(s.count - 8) &* mul, d = fetch64(s.count - 16) &* k2
+            return hashLen16(rotate(a &+ b, 43) &+ rotate(c, 30) &+ d, a &+ rotate(b &+ k2, 18) &+ c, mul)
+        }
     }
 }
 

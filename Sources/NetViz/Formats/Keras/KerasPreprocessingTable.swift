@@ -54,7 +54,9 @@ extension KerasGraphReader {
         },
         "Hashing": { c in
             let bins = try c.int("num_bins")
-            return Hashing<OneInput>(kerasClassName: c.className, outputMode: try c.categoricalOutput("int"), bins: bins, name: c.name)
+            return Hashing<OneInput>(
+                kerasClassName: c.className, outputMode: try c.categoricalOutput("int"), bins: bins,
+                maskValue: c.value("mask_value")?.doubleValue, salted: c.value("salt") != nil, name: c.name)
         },
         "STFTSpectrogram": { c in
             let modeText = try c.string("mode", "log")
