@@ -67,7 +67,7 @@ RULES = [
     (r"^(Lambda)$", "read without its code: output shape from its consumers, no weights; MACs not counted (said so)"),
     (r"^(LayerScale)$", "gamma; 0 MACs"),
 ]
-NO_KERNEL = {"StringLookup": "strings", "TextVectorization": "strings", "Hashing": "strings and salted hashes; numbers run",
+NO_KERNEL = {"StringLookup": "strings", "TextVectorization": "strings", "Hashing": "strings or a salt; numbers run",
              "HashedCrossing": "TensorFlow's sparse cross not implemented", "ContrastLimitedAdaptiveHistogramEqualization": "not implemented",
              "Lambda": "its code is not in the file"}
 
@@ -151,7 +151,7 @@ def main():
             note = "no weights; 0 MACs (layout)"
         else:
             note = next((text for pattern, text in RULES if re.search(pattern, target)), "")
-        kernel = "yes" if target not in NO_KERNEL else f"yes (verify: no kernel, {NO_KERNEL[target]})"
+        kernel = "yes" if target not in NO_KERNEL else f"yes (verify cannot run: {NO_KERNEL[target]})"
         cell = checked(target, found)
         if not cell and name in ALIASES:
             cell = f"as {target}"
