@@ -61,3 +61,8 @@ public struct Tensor: Sendable, Equatable {
         return strides
     }
 }
+
+extension Tensor {
+    /// The same shape, each value mapped.
+    func map(_ transform: (Float) -> Float) -> Tensor { Tensor(unchecked: shape, data: data.map(transform)) }
+}

@@ -357,8 +357,3 @@ enum FarmHash {
         }
     }
 }
-
-extension Tensor {
-    /// The same shape, each value mapped.
-    func map(_ transform: (Float) -> Float) -> Tensor { Tensor(unchecked: shape, data: data.map(transform)) }
-}

@@ -74,19 +74,8 @@ extension KerasGraphReader {
         "Normalization": { c in
             let given = c.value("mean") != nil || c.value("variance") != nil
             // A scalar or a (nested) list of numbers; kept so the executor can run the layer.
-            func numbers(_ key: String) -> [Double]? {
-                guard let value = c.value(key) else { return nil }
-                var out: [Double] = []
-                var stack = [value]
-                while let item = stack.popLast(), out.count <= 1 << 20 {
-                    if let number = item.doubleValue { out.append(number) } else if let list = item.arrayValue {
-                        stack.append(contentsOf: list.reversed())
-                    }
-                }
-                return out
-            }
             return Normalization(
-                axes: try c.axes() ?? [], statisticsGiven: given, mean: numbers("mean"), variance: numbers("variance"),
+                axes: try c.axes() ?? [], statisticsGiven: given, mean: try c.numbers("mean"), variance: try c.numbers("variance"),
                 invert: try c.bool("invert", false), name: c.name)
         },
         "Activation": { c in
