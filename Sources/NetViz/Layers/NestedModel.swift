@@ -39,6 +39,11 @@ public struct NestedModel: Layer, InstanceClassName {
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
         try Checked.sum(model.nodes.map { try $0.layer.macs(for: $0.inputSpecs, output: $0.output) })
     }
+
+    /// The attention products of the layers inside (a nested transformer block keeps its split).
+    public func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
+        try Checked.sum(model.nodes.map { try $0.layer.activationProductMACs(for: $0.inputSpecs, output: $0.output) })
+    }
 }
 
 /// A layer whose config says `"trainable": false` (a frozen backbone): the same layer, its weights non-trainable.
@@ -60,6 +65,9 @@ public struct FrozenLayer<Inputs: InputCount>: Layer, InstanceClassName, Wrappin
     }
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
         try base.macs(for: inputs, output: output)
+    }
+    public func activationProductMACs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 {
+        try base.activationProductMACs(for: inputs, output: output)
     }
     public func extraOutputSpecs(for inputs: [TensorSpec]) throws -> [TensorSpec] { try base.extraOutputSpecs(for: inputs) }
 }

@@ -83,3 +83,28 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 }
+
+/// Attention's activation-by-activation products survive the wrappers an importer puts around a layer: a frozen
+/// MultiHeadAttention and a transformer block nested in another model report the same split as the block itself.
+@Suite struct ActivationProductWrapperTests {
+    @Test func frozenAndNestedAttentionKeepTheirSplit() throws {
+        let text = try String(contentsOf: Fixtures.url("tf/imported_transformer/model.json"), encoding: .utf8)
+        let block = try KerasImporter.importConfig(Array(text.utf8), file: "t.json").model
+        let plain = try ModelStatistics(block)
+        #expect(plain.activationProductMACs > 0)
+
+        // Every layer frozen: `"trainable": true` -> false in each layer's config.
+        let frozenText = text.replacingOccurrences(of: "\"trainable\": true", with: "\"trainable\": false")
+        #expect(frozenText != text)
+        let frozen = try ModelStatistics(KerasImporter.importConfig(Array(frozenText.utf8), file: "t.json").model)
+        #expect(frozen.activationProductMACs == plain.activationProductMACs)
+        #expect(frozen.totalMACs == plain.totalMACs)
+
+        // The block as one layer of an outer model.
+        let input = try Input(shape: block.inputSpecs[0].dims, name: "outer_input")
+        let output = try NestedModel(block, kerasClassName: "Functional", name: "block").callAsFunction([input])
+        let outer = try ModelStatistics(Model(inputs: [input], outputs: [output], name: "outer"))
+        #expect(outer.activationProductMACs == plain.activationProductMACs)
+        #expect(outer.totalMACs == plain.totalMACs)
+    }
+}
