@@ -480,3 +480,23 @@ enum Kernels {
         return Tensor(unchecked: kept, data: out)
     }
 }
+
+extension Kernels {
+    /// One sample's projection in the attention layers: x [steps, features] x kernel [features, width] (+ bias),
+    /// giving [steps, width]; counts its multiply-accumulates into `macs`.
+    static func project(
+        _ x: ArraySlice<Float>, steps: Int, features: Int, _ w: Tensor, _ b: Tensor?, width: Int, macs: inout Int64
+    ) -> [Float] {
+        var y = [Float](repeating: 0, count: steps * width)
+        let base = x.startIndex
+        for i in 0..<steps {
+            for f in 0..<features {
+                let v = x[base + i * features + f]
+                for j in 0..<width { y[i * width + j] += v * w.data[f * width + j] }
+            }
+            if let b { for j in 0..<width { y[i * width + j] += b.data[j] } }
+        }
+        macs += Int64(steps * features * width)
+        return y
+    }
+}

@@ -115,27 +115,13 @@ extension GroupQueryAttention: Executable {
         let gate = useGate ? try pair("gate", kernel: dq * hq * hd, bias: hq * hd) : nil
         let (wv, bv) = try pair("value", kernel: dv * hkv * hd, bias: hkv * hd)
         let (wo, bo) = try pair("attention_output", kernel: hq * hd * dq, bias: dq)
-        /// x [steps, features] x kernel [features, width] (+ bias): [steps, width].
-        func project(_ x: ArraySlice<Float>, steps: Int, features: Int, _ w: Tensor, _ b: Tensor?, width: Int, macs: inout Int64) -> [Float] {
-            var y = [Float](repeating: 0, count: steps * width)
-            let base = x.startIndex
-            for i in 0..<steps {
-                for f in 0..<features {
-                    let v = x[base + i * features + f]
-                    for j in 0..<width { y[i * width + j] += v * w.data[f * width + j] }
-                }
-                if let b { for j in 0..<width { y[i * width + j] += b.data[j] } }
-            }
-            macs += Int64(steps * features * width)
-            return y
-        }
         var result = [Float](repeating: 0, count: batch * t * dq)
         let scale = 1 / Float(hd).squareRoot()
         for b in 0..<batch {
             let qx = query.data[(b * t * dq)..<((b + 1) * t * dq)]
-            let q = project(qx, steps: t, features: dq, wq, bq, width: hq * hd, macs: &context.macs)
-            let k = project(key.data[(b * s * dk)..<((b + 1) * s * dk)], steps: s, features: dk, wk, bk, width: hkv * hd, macs: &context.macs)
-            let v = project(value.data[(b * s * dv)..<((b + 1) * s * dv)], steps: s, features: dv, wv, bv, width: hkv * hd, macs: &context.macs)
+            let q = Kernels.project(qx, steps: t, features: dq, wq, bq, width: hq * hd, macs: &context.macs)
+            let k = Kernels.project(key.data[(b * s * dk)..<((b + 1) * s * dk)], steps: s, features: dk, wk, bk, width: hkv * hd, macs: &context.macs)
+            let v = Kernels.project(value.data[(b * s * dv)..<((b + 1) * s * dv)], steps: s, features: dv, wv, bv, width: hkv * hd, macs: &context.macs)
             var attended = [Float](repeating: 0, count: t * hq * hd)
             var scores = [Float](repeating: 0, count: s)
             for head in 0..<hq {
@@ -161,10 +147,10 @@ extension GroupQueryAttention: Executable {
             }
             context.macs += Int64(2 * hq * t * s * hd)
             if let (wg, bg) = gate {
-                let g = project(qx, steps: t, features: dq, wg, bg, width: hq * hd, macs: &context.macs)
+                let g = Kernels.project(qx, steps: t, features: dq, wg, bg, width: hq * hd, macs: &context.macs)
                 for i in attended.indices { attended[i] *= 1 / (1 + Foundation.exp(-g[i])) }
             }
-            let o = project(attended[...], steps: t, features: hq * hd, wo, bo, width: dq, macs: &context.macs)
+            let o = Kernels.project(attended[...], steps: t, features: hq * hd, wo, bo, width: dq, macs: &context.macs)
             for i in 0..<(t * dq) { result[b * t * dq + i] = o[i] }
         }
         return Tensor(unchecked: [batch, t, dq], data: result)

@@ -110,27 +110,13 @@ extension MultiHeadAttention: MultiOutputExecutable {
         let bq = try context.optionalWeight("query/bias", if: useBias), bk = try context.optionalWeight("key/bias", if: useBias)
         let bv = try context.optionalWeight("value/bias", if: useBias), bo = try context.optionalWeight("attention_output/bias", if: useBias)
         let out = wo.shape[2]
-        /// x [steps, features] x kernel [features, heads x dim] (+ bias): [steps, heads x dim].
-        func project(_ x: ArraySlice<Float>, steps: Int, features: Int, _ w: Tensor, _ b: Tensor?, width: Int, macs: inout Int64) -> [Float] {
-            var y = [Float](repeating: 0, count: steps * width)
-            let base = x.startIndex
-            for i in 0..<steps {
-                for f in 0..<features {
-                    let v = x[base + i * features + f]
-                    for j in 0..<width { y[i * width + j] += v * w.data[f * width + j] }
-                }
-                if let b { for j in 0..<width { y[i * width + j] += b.data[j] } }
-            }
-            macs += Int64(steps * features * width)
-            return y
-        }
         var result = [Float](repeating: 0, count: batch * t * out)
         var allScores = [Float](repeating: 0, count: returnScores ? batch * h * t * s : 0)
         let scale = 1 / Float(kd).squareRoot()
         for b in 0..<batch {
-            let q = project(query.data[(b * t * dq)..<((b + 1) * t * dq)], steps: t, features: dq, wq, bq, width: h * kd, macs: &context.macs)
-            let k = project(key.data[(b * s * dk)..<((b + 1) * s * dk)], steps: s, features: dk, wk, bk, width: h * kd, macs: &context.macs)
-            let v = project(value.data[(b * s * dv)..<((b + 1) * s * dv)], steps: s, features: dv, wv, bv, width: h * vd, macs: &context.macs)
+            let q = Kernels.project(query.data[(b * t * dq)..<((b + 1) * t * dq)], steps: t, features: dq, wq, bq, width: h * kd, macs: &context.macs)
+            let k = Kernels.project(key.data[(b * s * dk)..<((b + 1) * s * dk)], steps: s, features: dk, wk, bk, width: h * kd, macs: &context.macs)
+            let v = Kernels.project(value.data[(b * s * dv)..<((b + 1) * s * dv)], steps: s, features: dv, wv, bv, width: h * vd, macs: &context.macs)
             var attended = [Float](repeating: 0, count: t * h * vd)
             for head in 0..<h {
                 for i in 0..<t {
@@ -152,7 +138,7 @@ extension MultiHeadAttention: MultiOutputExecutable {
             }
             context.macs += Int64(h * t * s * (kd + vd))
             // Output projection: [t, heads x value_dim] x [heads x value_dim, out].
-            let o = project(attended[...], steps: t, features: h * vd, wo, bo, width: out, macs: &context.macs)
+            let o = Kernels.project(attended[...], steps: t, features: h * vd, wo, bo, width: out, macs: &context.macs)
             for i in 0..<(t * out) { result[b * t * out + i] = o[i] }
         }
         let output = Tensor(unchecked: [batch, t, out], data: result)
