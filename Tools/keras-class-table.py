@@ -20,29 +20,22 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 FIXTURES = os.path.join(ROOT, "Tests", "NetVizTests", "Fixtures")
 DOC = os.path.join(ROOT, "Docs", "keras-import.md")
 
-ALIASES = {
-    "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D", "AvgPool3D": "AveragePooling3D",
-    "MaxPool1D": "MaxPooling1D", "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D",
-    "GlobalAvgPool1D": "GlobalAveragePooling1D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
-    "GlobalAvgPool3D": "GlobalAveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
-    "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D",
-    "Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
-    "Convolution1DTranspose": "Conv1DTranspose", "Convolution2DTranspose": "Conv2DTranspose",
-    "Convolution3DTranspose": "Conv3DTranspose", "SeparableConvolution1D": "SeparableConv1D",
-    "SeparableConvolution2D": "SeparableConv2D",
-}
+def swift_strings(path, start, end):
+    """The string literals of a Swift collection literal in netviz's source, between two markers (the one list)."""
+    text = open(os.path.join(ROOT, path)).read()
+    body = text[text.index(start):]
+    return re.findall(r'"([A-Za-z0-9]+)"', body[:body.index(end)])
+
+
+# netviz's own lists, read from its source so they are written once.
+_aliases = swift_strings("Sources/NetViz/Formats/Keras/KerasLayerTable.swift", "static let aliases", "\n    ]")
+ALIASES = dict(zip(_aliases[0::2], _aliases[1::2]))
 WRAPPERS = {"TorchModuleWrapper", "JaxLayer", "FlaxLayer", "TFSMLayer"}
 ABSTRACT = {"Layer": "the base class: a subclass is a custom layer (read without its code, below)",
             "InputSpec": "not a layer: a description of a layer's inputs, never in a saved model",
             "Wrapper": "an abstract base (Bidirectional, TimeDistributed and SpectralNormalization are its subclasses)"}
-INFERENCE_IDENTITY = {
-    "Identity", "GaussianNoise", "GaussianDropout", "AlphaDropout", "SpatialDropout1D", "SpatialDropout2D",
-    "SpatialDropout3D", "ActivityRegularization", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
-    "RandomContrast", "RandomBrightness", "AugMix", "CutMix", "MixUp", "RandAugment", "RandomColorDegeneration",
-    "RandomColorJitter", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur", "RandomGrayscale",
-    "RandomHue", "RandomInvert", "RandomPerspective", "RandomPosterization", "RandomSaturation", "RandomSharpness",
-    "RandomShear", "Solarization", "Equalization", "MaxNumBoundingBoxes", "Dropout",
-}
+INFERENCE_IDENTITY = set(swift_strings("Sources/NetViz/Layers/ActivationLayers.swift", "kerasClasses: Set<String> = [", "\n    ]"))
+INFERENCE_IDENTITY.add("Dropout")
 CONV = "kernel (+ bias); MACs = output positions x kernel volume x input channels / groups x filters"
 RULES = [
     (r"^(Conv[123]D|DepthwiseConv[12]D|SeparableConv[12]D)$", CONV + " (depthwise: x depth_multiplier; separable: depthwise + pointwise)"),
