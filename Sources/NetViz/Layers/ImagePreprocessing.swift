@@ -62,18 +62,25 @@ extension Resizing: Executable {
     }
 }
 
-/// `keras.layers.CenterCrop`: the central (height, width) window; an image smaller than that is cropped to the
-/// target's aspect ratio and resized (bilinear), as Keras's `smart_resize`.
-public struct CenterCrop: Layer {
+/// `keras.layers.CenterCrop` and `keras.layers.RandomCrop` at inference, one kind: a (height, width) output.
+/// CenterCrop takes the central window; an image smaller than that is cropped to the target's aspect ratio and
+/// resized (bilinear), Keras's `smart_resize`. RandomCrop is documented to do that smart resize at inference, and
+/// netviz runs it (Keras 3.15's TensorFlow code returns the input unchanged at inference, contradicting its own
+/// declared shape; Docs/keras-import.md).
+public struct ImageCrop: Layer, InstanceClassName {
+    public enum Kind: String, Sendable { case center = "CenterCrop", random = "RandomCrop" }
     public static let className = "CenterCrop"
     public static let arity = Arity.one
+    public var kind: Kind
     public var height: Int
     public var width: Int
     public var dataFormat: DataFormat
     public var name: String?
     public var activation: ActivationFunction? { nil }
+    public var instanceClassName: String { kind.rawValue }
 
-    public init(height: Int, width: Int, dataFormat: DataFormat = .channelsLast, name: String? = nil) {
+    public init(_ kind: Kind, height: Int, width: Int, dataFormat: DataFormat = .channelsLast, name: String? = nil) {
+        self.kind = kind
         self.height = height
         self.width = width
         self.dataFormat = dataFormat
@@ -88,49 +95,14 @@ public struct CenterCrop: Layer {
     public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
 }
 
-extension CenterCrop: Executable {
+extension ImageCrop: Executable {
     public func execute(_ context: inout KernelContext) throws -> Tensor {
         let x = Kernels.toNHWC(context.inputs[0], dataFormat)
         let (_, h, w, _) = try Kernels.nhwc(x)
-        let out = h >= height && w >= width
+        let out = kind == .center && h >= height && w >= width
             ? try ImageKernels.crop(x, top: (h - height) / 2, left: (w - width) / 2, height: height, width: width)
             : try ImageKernels.resize(ImageKernels.cropToAspectRatio(x, height: height, width: width), height: height, width: width, .bilinear)
         return Kernels.fromNHWC(out, dataFormat)
-    }
-}
-
-/// `keras.layers.RandomCrop` at inference: Keras declares a (height, width) output, and its documentation says the
-/// image is then cropped to the target's aspect ratio and resized; netviz runs that. (Keras 3.15's TensorFlow code
-/// returns the input unchanged at inference, contradicting its own declared shape; Docs/keras-import.md.)
-public struct RandomCrop: Layer {
-    public static let className = "RandomCrop"
-    public static let arity = Arity.one
-    public var height: Int
-    public var width: Int
-    public var dataFormat: DataFormat
-    public var name: String?
-    public var activation: ActivationFunction? { nil }
-
-    public init(height: Int, width: Int, dataFormat: DataFormat = .channelsLast, name: String? = nil) {
-        self.height = height
-        self.width = width
-        self.dataFormat = dataFormat
-        self.name = name
-    }
-
-    public func outputSpec(for inputs: [TensorSpec]) throws -> TensorSpec {
-        try ImageShapes.resized(inputs[0], height: height, width: width, format: dataFormat)
-    }
-
-    public func weights(for inputs: [TensorSpec]) -> [WeightSpec] { [] }
-    public func macs(for inputs: [TensorSpec], output: TensorSpec) throws -> Int64 { 0 }
-}
-
-extension RandomCrop: Executable {
-    public func execute(_ context: inout KernelContext) throws -> Tensor {
-        let x = Kernels.toNHWC(context.inputs[0], dataFormat)
-        let cropped = try ImageKernels.cropToAspectRatio(x, height: height, width: width)
-        return Kernels.fromNHWC(try ImageKernels.resize(cropped, height: height, width: width, .bilinear), dataFormat)
     }
 }
 

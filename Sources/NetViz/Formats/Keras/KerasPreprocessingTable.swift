@@ -16,10 +16,10 @@ extension KerasGraphReader {
                 dataFormat: try c.dataFormat(), name: c.name)
         },
         "CenterCrop": { c in
-            CenterCrop(height: try c.int("height"), width: try c.int("width"), dataFormat: try c.dataFormat(), name: c.name)
+            ImageCrop(.center, height: try c.int("height"), width: try c.int("width"), dataFormat: try c.dataFormat(), name: c.name)
         },
         "RandomCrop": { c in
-            RandomCrop(height: try c.int("height"), width: try c.int("width"), dataFormat: try c.dataFormat(), name: c.name)
+            ImageCrop(.random, height: try c.int("height"), width: try c.int("width"), dataFormat: try c.dataFormat(), name: c.name)
         },
         "AutoContrast": { c in
             let range = try c.numbers("value_range") ?? [0, 255]
